@@ -1,0 +1,41 @@
+/**
+ * The cache and live-state store: Redis through ioredis when REDIS_URL is set, an in-process
+ * store otherwise. PostgreSQL is the system of record; everything here can be rebuilt, so a dead
+ * Redis degrades the store (misses, dropped writes, local-only pub/sub) instead of failing requests.
+ */
+export type CacheKind = 'redis' | 'memory';
+export type CacheState = 'ok' | 'down';
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface CacheStore {
+  readonly kind: CacheKind;
+  /** 'down' while Redis is unreachable; the in-process store is always 'ok'. */
+  state(): CacheState;
+
+  get(key: string): Promise<string | null>;
+  /** ttlSeconds omitted: no expiry. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Returns how many keys existed. */
+  del(...keys: string[]): Promise<number>;
+  /** Returns false when the key does not exist. */
+  expire(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Seconds left; -1 without expiry; -2 when missing (Redis semantics). */
+  ttl(key: string): Promise<number>;
+  incr(key: string, by?: number): Promise<number>;
+
+  hset(key: string, fields: Record<string, string>): Promise<void>;
+  hget(key: string, field: string): Promise<string | null>;
+  /** {} when missing. */
+  hgetall(key: string): Promise<Record<string, string>>;
+  hdel(key: string, ...fields: string[]): Promise<number>;
+
+  /** Every key starting with prefix, found with SCAN (never KEYS). */
+  scanPrefix(prefix: string): Promise<string[]>;
+
+  /** Returns the number of receivers reached. */
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
+
+  close(): Promise<void>;
+}

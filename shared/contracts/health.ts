@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const databaseKindSchema = z.enum(['postgres', 'pglite']);
+export const cacheKindSchema = z.enum(['redis', 'memory']);
+export const componentStateSchema = z.enum(['ok', 'down']);
+
+export const healthSchema = z.object({
+  /** ok: everything works; degraded: the cache is down but the daemon serves; down: the database is unreachable. */
+  status: z.enum(['ok', 'degraded', 'down']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  database: z.object({ kind: databaseKindSchema, state: componentStateSchema }),
+  cache: z.object({ kind: cacheKindSchema, state: componentStateSchema }),
+});
+export type Health = z.infer<typeof healthSchema>;
