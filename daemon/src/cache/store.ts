@@ -8,6 +8,22 @@ export type CacheState = 'ok' | 'down';
 
 export type Unsubscribe = () => Promise<void>;
 
+/** Reads answered from the cache vs. not (get/hget/hgetall), counted since the store opened. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/** Optional logger injected into a store; a Redis store logs state changes once, never per retry. */
+export type CacheLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type CacheLog = (level: CacheLogLevel, message: string) => void;
+
+/** Hit rate in percent (0–100) as in the design's §13.5.3; 0 when nothing was read yet. */
+export function cacheHitRate(stats: CacheStats): number {
+  const total = stats.hits + stats.misses;
+  return total === 0 ? 0 : (stats.hits / total) * 100;
+}
+
 export interface CacheStore {
   readonly kind: CacheKind;
   /** 'down' while Redis is unreachable; the in-process store is always 'ok'. */
@@ -37,5 +53,12 @@ export interface CacheStore {
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
 
+  /**
+   * Hits and misses of get/hget/hgetall (null / {} is a miss, also while Redis is down). For the
+   * metrics endpoint's hit rate (`cacheHitRate`).
+   */
+  stats(): CacheStats;
+
+  /** Idempotent. Any other call after close() rejects. */
   close(): Promise<void>;
 }
