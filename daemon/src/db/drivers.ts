@@ -1,0 +1,74 @@
+/**
+ * Driver adapters behind `Database` (internal to daemon/src/db and the test helpers).
+ * Both wrap a drizzle instance typed as the shared `Db`, so the rest of the daemon has one code path;
+ * only migration differs per driver (drizzle's migrators are driver-specific).
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { Pool } from 'pg';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = 'postgres' | 'pglite';
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Migrator = (migrationsFolder: string) => Promise<void>;
+const migrators = new WeakMap<Database, Migrator>();
+
+/** The driver-specific migrator of a Database made by this module. */
+export function migratorOf(database: Database): Migrator {
+  const m = migrators.get(database);
+  if (!m) throw new Error('This Database was not opened by openDatabase(): cannot migrate it');
+  return m;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
+
+/** Wraps a node-postgres pool. close() ends the pool. */
+export function databaseFromPool(pool: Pool, onClose?: () => Promise<void>): Database {
+  const db = drizzleNodePg({ client: pool, schema });
+  const database: Database = {
+    kind: 'postgres',
+    db: db as unknown as Db,
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close: once(async () => {
+      await pool.end();
+      await onClose?.();
+    }),
+  };
+  migrators.set(database, (migrationsFolder) => migrateNodePg(db, { migrationsFolder }));
+  return database;
+}
+
+/** Wraps a PGlite instance. close() closes it. */
+export function databaseFromPglite(client: PGlite, onClose?: () => Promise<void>): Database {
+  const db = drizzlePglite({ client, schema });
+  const database: Database = {
+    kind: 'pglite',
+    db: db as unknown as Db,
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close: once(async () => {
+      if (!client.closed) await client.close();
+      await onClose?.();
+    }),
+  };
+  migrators.set(database, (migrationsFolder) => migratePglite(db, { migrationsFolder }));
+  return database;
+}
