@@ -1,0 +1,75 @@
+import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
+import { registerCommands } from './commands';
+import { ConnectionMonitor } from './connection';
+import { nodeDiscoveryHost } from './daemon/node-host';
+import { setErrorLanguage } from './errors';
+import { I18n } from './i18n';
+import { parseSettings, type HishoSettings } from './settings';
+import { HishoSettingTab } from './settings-tab';
+import { StatusBar } from './status-bar';
+import { VIEWS, type ViewKey } from './views/constants';
+import { DiscussionsView } from './views/discussions-view';
+import { LibrarianView } from './views/librarian-view';
+import { PlansView } from './views/plans-view';
+import type { ViewDeps } from './views/preact-view';
+
+export default class HishoPlugin extends Plugin {
+  override settings: HishoSettings = parseSettings(undefined);
+  private readonly i18n = new I18n(() => getLanguage());
+  private monitor!: ConnectionMonitor;
+
+  override async onload(): Promise<void> {
+    this.settings = parseSettings(await this.loadData());
+    this.i18n.apply(this.settings.language);
+    setErrorLanguage(this.i18n);
+
+    this.monitor = new ConnectionMonitor({
+      overrides: () => this.settings,
+      host: nodeDiscoveryHost(),
+      fetch: (input, init) => window.fetch(input, init),
+    });
+
+    this.addChild(
+      new StatusBar(this.addStatusBarItem(), this.monitor, this.i18n, (callback) => this.app.workspace.onLayoutReady(callback)),
+    );
+
+    const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n };
+    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps));
+    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
+    this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
+    for (const key of Object.keys(VIEWS) as ViewKey[]) {
+      const view = VIEWS[key];
+      this.addRibbonIcon(view.icon, this.i18n.t(view.nameKey), () => void this.openView(key));
+    }
+
+    registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key));
+    this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
+  }
+
+  override onunload(): void {
+    setErrorLanguage(null);
+  }
+
+  async updateSettings(patch: Partial<HishoSettings>): Promise<void> {
+    const previous = this.settings;
+    this.settings = { ...previous, ...patch };
+    await this.saveData(this.settings);
+    this.i18n.apply(this.settings.language);
+    if (previous.daemonUrl !== this.settings.daemonUrl || previous.token !== this.settings.token) {
+      void this.monitor.check();
+    }
+  }
+
+  /** Shows the view in the right sidebar, reusing an open one. */
+  async openView(key: ViewKey): Promise<void> {
+    const { workspace } = this.app;
+    const type = VIEWS[key].type;
+    let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(type)[0] ?? null;
+    if (!leaf) {
+      leaf = workspace.getRightLeaf(false);
+      if (!leaf) return;
+      await leaf.setViewState({ type, active: true });
+    }
+    await workspace.revealLeaf(leaf);
+  }
+}

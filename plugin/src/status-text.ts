@@ -1,0 +1,54 @@
+import type { DisplayStatus } from './connection';
+import { describeDegraded, describeReason } from './connection';
+import type { Translate } from './i18n';
+
+/** The words for a status: a short label, a longer sentence, and a CSS modifier. */
+export interface StatusText {
+  label: string;
+  detail: string;
+  kind: 'checking' | 'connected' | 'degraded' | 'unreachable' | 'unauthorized';
+}
+
+export function statusText(status: DisplayStatus, t: Translate): StatusText {
+  switch (status.state) {
+    case 'checking':
+      return { kind: 'checking', label: t('status.checking'), detail: t('connection.checking') };
+    case 'connected':
+      if (status.degraded) {
+        const parts = describeDegraded(status.degraded, t);
+        return {
+          kind: 'degraded',
+          label: `${t('status.degraded')} · ${status.version}`,
+          detail: t('connection.degraded', { version: status.version, parts }),
+        };
+      }
+      return {
+        kind: 'connected',
+        label: `${t('status.connected')} · ${status.version}`,
+        detail: t('connection.connected', { version: status.version }),
+      };
+    case 'unreachable':
+      return {
+        kind: 'unreachable',
+        label: t('status.unreachable'),
+        detail: t('connection.unreachable', { reason: describeReason(status.reason, t) }),
+      };
+    case 'unauthorized':
+      return { kind: 'unauthorized', label: t('status.unauthorized'), detail: t('connection.unauthorized') };
+  }
+}
+
+export function statusTooltip(status: DisplayStatus, t: Translate): string {
+  switch (status.state) {
+    case 'checking':
+      return t('status.tooltip.checking');
+    case 'connected':
+      return status.degraded
+        ? t('status.tooltip.degraded', { version: status.version, parts: describeDegraded(status.degraded, t) })
+        : t('status.tooltip.connected', { version: status.version, url: status.url });
+    case 'unreachable':
+      return t('status.tooltip.unreachable', { reason: describeReason(status.reason, t) });
+    case 'unauthorized':
+      return t('status.tooltip.unauthorized');
+  }
+}

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ConnectionMonitor, DisplayStatus } from '../connection';
+import type { I18n } from '../i18n';
+import { statusText } from '../status-text';
+import type { ViewDefinition } from './constants';
+
+/** Re-renders on language changes. */
+export function useLanguage(i18n: I18n): I18n['t'] {
+  const [, setLanguage] = useState(i18n.language);
+  useEffect(() => i18n.onChange(() => setLanguage(i18n.language)), [i18n]);
+  return i18n.t;
+}
+
+export function useConnection(monitor: ConnectionMonitor): DisplayStatus {
+  const [status, setStatus] = useState(monitor.status);
+  useEffect(() => monitor.subscribe(setStatus), [monitor]);
+  return status;
+}
+
+export function ConnectionLine({ monitor, i18n }: { monitor: ConnectionMonitor; i18n: I18n }) {
+  const t = useLanguage(i18n);
+  const status = useConnection(monitor);
+  const text = statusText(status, t);
+  return (
+    <div class={`hisho-connection hisho-connection-${text.kind}`} data-state={text.kind}>
+      <span class="hisho-connection-text">{text.detail}</span>
+      {text.kind !== 'connected' && text.kind !== 'checking' && (
+        <button class="hisho-connection-retry" type="button" onClick={() => void monitor.check()}>
+          {t('connection.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** What a view shows before it has anything: what will appear there, and the connection state. */
+export function EmptyState({ definition, monitor, i18n }: { definition: ViewDefinition; monitor: ConnectionMonitor; i18n: I18n }) {
+  const t = useLanguage(i18n);
+  return (
+    <div class="hisho-empty" data-view={definition.type}>
+      <div class="hisho-empty-title">{t(definition.emptyTitleKey)}</div>
+      <p class="hisho-empty-body">{t(definition.emptyBodyKey)}</p>
+      <ConnectionLine monitor={monitor} i18n={i18n} />
+    </div>
+  );
+}
