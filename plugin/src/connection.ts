@@ -78,6 +78,6 @@ export function describeReason(reason: UnreachableReason, t: Translate): string 
 }
 
 export function describeDegraded(parts: readonly DegradedPart[], t: Translate): string {
-  const names = parts.map((part) => t(`degraded.${part}`));
-  return names.length > 0 ? names.join(t('degraded.join')) : t('degraded.cache');
+  // Whole sentences, so each language words them naturally; the templates place them last.
+  return parts.map((part) => t(`degraded.${part}`)).join(' ');
 }

@@ -13,6 +13,8 @@ export interface SettingsHost {
 
 type EditableKey = 'daemonUrl' | 'token' | 'language';
 
+const URL_EXAMPLE = 'http://127.0.0.1:48765';
+
 function isLanguage(value: unknown): value is LanguageSetting {
   return LANGUAGE_SETTINGS.some((l) => l === value);
 }
@@ -69,7 +71,7 @@ export class HishoSettingTab extends PluginSettingTab {
           {
             name: t('settings.daemon-url.name'),
             desc: t('settings.daemon-url.desc'),
-            control: { type: 'text', key: 'daemonUrl', placeholder: 'http://127.0.0.1:48765', validate: this.validateUrl },
+            control: { type: 'text', key: 'daemonUrl', placeholder: URL_EXAMPLE, validate: this.validateUrl },
           },
           {
             name: t('settings.token.name'),
@@ -104,15 +106,16 @@ export class HishoSettingTab extends PluginSettingTab {
   }
 
   override async setControlValue(key: string, value: unknown): Promise<void> {
-    if (key === 'daemonUrl' || key === 'token' || key === 'language') {
-      await this.save(key, value);
-      // The tab's own words follow a language change.
-      if (key === 'language') this.update();
-    }
+    // A language change shows in the tab's own words the next time it is opened.
+    if (key === 'daemonUrl' || key === 'token' || key === 'language') await this.save(key, value);
   }
 
   /** For Obsidian before 1.13. */
   override display(): void {
+    this.renderClassic();
+  }
+
+  private renderClassic(): void {
     const { t } = this.i18n;
     const { containerEl } = this;
     containerEl.empty();
@@ -123,7 +126,7 @@ export class HishoSettingTab extends PluginSettingTab {
       .setDesc(t('settings.daemon-url.desc'))
       .addText((text) =>
         text
-          .setPlaceholder('http://127.0.0.1:48765')
+          .setPlaceholder(URL_EXAMPLE)
           .setValue(this.host.settings.daemonUrl)
           .onChange((value) => this.save('daemonUrl', value).catch(displayError)),
       );
@@ -148,7 +151,7 @@ export class HishoSettingTab extends PluginSettingTab {
           .setValue(this.host.settings.language)
           .onChange((value) =>
             this.save('language', value)
-              .then(() => this.display())
+              .then(() => this.renderClassic())
               .catch(displayError),
           ),
       );

@@ -9,14 +9,13 @@ export const en = {
   'status.unreachable': 'Hisho: not reachable',
   'status.unauthorized': 'Hisho: token rejected',
   'status.tooltip.connected': 'Connected to the Hisho daemon {version} at {url}. Click to check again.',
-  'status.tooltip.degraded': 'The Hisho daemon {version} answers, but {parts}. Click to check again.',
+  'status.tooltip.degraded': 'The Hisho daemon {version} answers, with reduced service. {parts} Click to check again.',
   'status.tooltip.unreachable': '{reason} Click to check again.',
   'status.tooltip.unauthorized': 'The daemon refused the token. Check the token in the plugin settings, or clear it to use the one on this computer. Click to check again.',
   'status.tooltip.checking': 'Checking the connection to the Hisho daemon…',
 
-  'degraded.cache': 'its cache is down',
-  'degraded.database': 'its database is down',
-  'degraded.join': ' and ',
+  'degraded.cache': 'The cache is down.',
+  'degraded.database': 'The database is down.',
 
   'reason.not-running': 'The Hisho daemon is not running (no discovery file at {path}).',
   'reason.discovery-invalid': 'The discovery file at {path} could not be read: {detail}',
@@ -28,7 +27,7 @@ export const en = {
   'reason.network': 'The daemon could not be reached: {detail}',
 
   'notice.connected': 'Hisho daemon connected, version {version}.',
-  'notice.degraded': 'Hisho daemon {version} connected, but {parts}.',
+  'notice.degraded': 'Hisho daemon {version} connected, with reduced service. {parts}',
   'notice.unreachable': 'Hisho daemon not reachable. {reason}',
   'notice.unauthorized': 'The Hisho daemon refused the token. Check the plugin settings.',
   'notice.error': 'Hisho: {message}',
@@ -51,7 +50,7 @@ export const en = {
 
   'connection.checking': 'Checking the connection to the daemon…',
   'connection.connected': 'Connected to the daemon ({version}).',
-  'connection.degraded': 'Connected to the daemon ({version}), but {parts}.',
+  'connection.degraded': 'Connected to the daemon ({version}), with reduced service. {parts}',
   'connection.unreachable': 'Not connected. {reason}',
   'connection.unauthorized': 'Not connected: the daemon refused the token.',
   'connection.retry': 'Check again',

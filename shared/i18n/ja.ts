@@ -8,14 +8,13 @@ export const ja: Messages = {
   'status.unreachable': 'Hisho: 接続できません',
   'status.unauthorized': 'Hisho: トークンが拒否されました',
   'status.tooltip.connected': '{url} の Hisho デーモン {version} に接続しています。クリックで再確認します。',
-  'status.tooltip.degraded': 'Hisho デーモン {version} は応答していますが、{parts}。クリックで再確認します。',
+  'status.tooltip.degraded': 'Hisho デーモン {version} は応答していますが、一部の機能が停止しています。{parts} クリックで再確認します。',
   'status.tooltip.unreachable': '{reason} クリックで再確認します。',
   'status.tooltip.unauthorized': 'デーモンがトークンを受け付けませんでした。プラグイン設定のトークンを確認するか、空欄にしてこのコンピューターのトークンを使ってください。クリックで再確認します。',
   'status.tooltip.checking': 'Hisho デーモンへの接続を確認しています…',
 
-  'degraded.cache': 'キャッシュが停止しています',
-  'degraded.database': 'データベースが停止しています',
-  'degraded.join': '。また、',
+  'degraded.cache': 'キャッシュが停止しています。',
+  'degraded.database': 'データベースが停止しています。',
 
   'reason.not-running': 'Hisho デーモンが起動していません（{path} に接続情報ファイルがありません）。',
   'reason.discovery-invalid': '接続情報ファイル {path} を読み取れませんでした: {detail}',
@@ -27,7 +26,7 @@ export const ja: Messages = {
   'reason.network': 'デーモンに接続できませんでした: {detail}',
 
   'notice.connected': 'Hisho デーモンに接続しました（バージョン {version}）。',
-  'notice.degraded': 'Hisho デーモン {version} に接続しましたが、{parts}。',
+  'notice.degraded': 'Hisho デーモン {version} に接続しましたが、一部の機能が停止しています。{parts}',
   'notice.unreachable': 'Hisho デーモンに接続できません。{reason}',
   'notice.unauthorized': 'Hisho デーモンがトークンを拒否しました。プラグイン設定を確認してください。',
   'notice.error': 'Hisho: {message}',
@@ -50,7 +49,7 @@ export const ja: Messages = {
 
   'connection.checking': 'デーモンへの接続を確認しています…',
   'connection.connected': 'デーモンに接続済み（{version}）。',
-  'connection.degraded': 'デーモンに接続済み（{version}）ですが、{parts}。',
+  'connection.degraded': 'デーモンに接続済み（{version}）ですが、一部の機能が停止しています。{parts}',
   'connection.unreachable': '接続できません。{reason}',
   'connection.unauthorized': '接続できません: デーモンがトークンを拒否しました。',
   'connection.retry': '再確認',
