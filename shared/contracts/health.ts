@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpoint } from './endpoint';
 
 export const databaseKindSchema = z.enum(['postgres', 'pglite']);
 export const cacheKindSchema = z.enum(['redis', 'memory']);
@@ -13,3 +14,7 @@ export const healthSchema = z.object({
   cache: z.object({ kind: cacheKindSchema, state: componentStateSchema }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+export const healthEndpoints = {
+  get: endpoint({ method: 'get', path: '/health', tag: 'system', summary: 'Daemon health (no token needed)', response: healthSchema, auth: false }),
+};

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { DataFolderLockedError } from '../db/lock';
+import { VERSION } from '../version';
+import { runDoctor } from './doctor';
+import { runMigrate } from './migrate';
+import { installPlugin } from './plugin-install';
+import { runServe } from './serve';
+import { runToken } from './token';
+
+const HELP = `hisho ${VERSION} — the Hisho (秘書) daemon for Obsidian
+
+Usage: hisho <command> [options]
+
+Commands:
+  serve                      Run the daemon on 127.0.0.1 (PGlite and an in-process cache unless
+                             DATABASE_URL / REDIS_URL are set); applies pending migrations first
+  migrate                    Apply pending database migrations and exit
+  token                      Print the bearer token the plugin uses (created if missing)
+  doctor                     Check Node, the config, the database, Redis and the port; print fixes
+  plugin install <vault>     Copy the built plugin into <vault>/.obsidian/plugins/hisho/
+
+Options:
+  -h, --help                 Show this help
+  -v, --version              Print the version
+
+Environment:
+  HISHO_HOME       config and data folder (default: per OS, see README)
+  HISHO_PORT       port on 127.0.0.1 (default 48765; 0 picks a free one)
+  DATABASE_URL     postgres://… to use a PostgreSQL server instead of the embedded database
+  REDIS_URL        redis://… to use Redis instead of the in-process cache
+  HISHO_LOG_LEVEL  debug | info | warn | error | silent (default info)
+`;
+
+/** Errors a user can act on are printed as one clear message, without a stack trace. */
+function explain(e: unknown): string {
+  if (e instanceof ConfigError || e instanceof DataFolderLockedError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, force: { type: 'boolean' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined && !values.help ? 1 : 0;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServe(loadConfig());
+      case 'migrate':
+        return await runMigrate(loadConfig());
+      case 'token':
+        return await runToken(loadConfig());
+      case 'doctor':
+        return await runDoctor();
+      case 'plugin':
+        if (rest[0] !== 'install' || !rest[1]) {
+          process.stderr.write('Usage: hisho plugin install <path to your vault>\n');
+          return 2;
+        }
+        return await installPlugin(rest[1], { force: values.force === true });
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    process.stderr.write(`hisho: ${explain(e)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (node dist/hisho.mjs, tsx daemon/src/cli/main.ts), not when imported by tests.
+const invokedDirectly = process.argv[1] !== undefined && /(?:dist[\\/]hisho\.mjs|cli[\\/]main\.ts)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`hisho: ${explain(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { openCache } from './cache';
+import type { CacheStore } from './cache/store';
+import type { Config } from './config';
+import { migrateDatabase, openDatabase, type Database } from './db/database';
+import { ensureLocalUser } from './db/local-user';
+import { acquireDataLock } from './db/lock';
+import { removeDiscovery, writeDiscovery } from './discovery';
+import type { Log } from './log';
+import { ensureToken } from './security/token';
+import { createApp } from './server/app';
+import { VERSION } from './version';
+
+export interface RunningDaemon {
+  url: string;
+  port: number;
+  database: Database;
+  cache: CacheStore;
+  /** Stops accepting, lets in-flight requests finish, closes pools, removes the discovery file. */
+  stop(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish at shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function listen(app: { fetch: (req: Request) => Response | Promise<Response> }, port: number, host: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use; set HISHO_PORT to another port, or stop what uses it`) : e);
+    });
+  });
+}
+
+/** Opens everything in order and undoes what was opened if a later step fails. */
+export async function startDaemon(config: Config, log: Log): Promise<RunningDaemon> {
+  const startedAt = Date.now();
+  const undo: Array<() => Promise<unknown>> = [];
+  const unwind = async () => {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    await mkdir(config.home, { recursive: true, mode: 0o700 });
+    const lock = await acquireDataLock(config.home);
+    undo.push(() => lock.release());
+
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.paths.data });
+    undo.push(() => database.close());
+    await migrateDatabase(database);
+    const localUserId = await ensureLocalUser(database.db);
+
+    const cache = await openCache({
+      url: config.redisUrl,
+      log: (level, message) => log(level === 'debug' ? 'debug' : level, message, { component: 'cache' }),
+    });
+    undo.push(() => cache.close());
+    const token = await ensureToken(config.paths.token);
+
+    let port = config.port;
+    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log });
+    const server = (await listen(app, config.port, config.host)) as Server;
+    port = (server.address() as AddressInfo).port;
+    undo.push(
+      () =>
+        new Promise<void>((resolve) => {
+          const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
+        }),
+    );
+
+    const url = `http://${config.host}:${port}`;
+    await writeDiscovery(config.paths.discovery, { url, pid: process.pid, version: VERSION, startedAt: new Date(startedAt).toISOString() });
+    undo.push(() => removeDiscovery(config.paths.discovery, process.pid));
+    log('info', 'daemon listening', { url, database: database.kind, cache: cache.kind, home: config.home });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      database,
+      cache,
+      stop: () => (stopping ??= unwind().then(() => log('info', 'daemon stopped'))),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}

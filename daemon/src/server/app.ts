@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { API_PREFIX } from '../../../shared/contracts';
+import type { CacheStore } from '../cache/store';
+import type { Database } from '../db/database';
+import type { Log } from '../log';
+import { ApiError, errorBody, handleError } from './errors';
+import type { AppEnv } from './route';
+import { healthRoutes } from './routes/health';
+import { personaRoutes } from './routes/personas';
+import { preferenceRoutes } from './routes/preferences';
+import { roleRoutes } from './routes/roles';
+import { systemRoutes } from './routes/system';
+import { teamRoutes } from './routes/teams';
+import { obsidianCors, requireLoopbackHost, requireToken } from './security';
+
+/** Bodies larger than this are refused with 413 before they are read. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  database: Database;
+  cache: CacheStore;
+  /** The bearer token every non-public route requires. */
+  token: string;
+  /** The port the daemon listens on (known only after listen when 0 was asked). */
+  port: () => number;
+  version: string;
+  startedAt: number;
+  localUserId: number;
+  log: Log;
+}
+
+const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  // Order matters: every request gets an id, then the Host and Origin checks run before
+  // authentication so that a rebinding page learns nothing, not even whether a token works.
+  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => crypto.randomUUID() }));
+  app.use('*', requireLoopbackHost(deps.port));
+  app.use('*', obsidianCors());
+  app.use('*', requireToken(() => deps.token, (method, path) => PUBLIC_ROUTES.has(`${method} ${path}`)));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  );
+
+  const api = new Hono<AppEnv>();
+  api.route('/', healthRoutes(deps));
+  api.route('/', systemRoutes(deps));
+  api.route('/', preferenceRoutes(deps));
+  api.route('/', roleRoutes(deps));
+  api.route('/', personaRoutes(deps));
+  api.route('/', teamRoutes(deps));
+  app.route(API_PREFIX, api);
+
+  app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));
+  app.onError(handleError(deps.log));
+  return app;
+}
