@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-let migrationsFolderCache: string | undefined;
+const cache = new Map<string, string>();
 
 /**
  * The `drizzle/` folder: walking up from this module (source via tsx/vitest, or the bundle at
@@ -12,12 +12,13 @@ let migrationsFolderCache: string | undefined;
 export function findMigrationsFolder(start: string = path.dirname(fileURLToPath(import.meta.url))): string {
   const override = process.env.HISHO_MIGRATIONS_DIR;
   if (override) return path.resolve(override);
-  if (migrationsFolderCache) return migrationsFolderCache;
+  const cached = cache.get(start);
+  if (cached) return cached;
   let dir = start;
   for (;;) {
     const candidate = path.join(dir, 'drizzle');
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(candidate, 'meta', '_journal.json'))) {
-      migrationsFolderCache = candidate;
+      cache.set(start, candidate);
       return candidate;
     }
     const parent = path.dirname(dir);

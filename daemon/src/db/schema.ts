@@ -586,12 +586,12 @@ export const discussionParticipants = pgTable(
       columns: [t.discussionId],
       foreignColumns: [aiDiscussions.id],
     }).onDelete('cascade'),
-    // No cascade: deleting an assistant must not erase discussion history (assistants are soft-deleted).
+    // No cascade (NO ACTION → 23503): deleting an assistant must not erase discussion history (assistants are soft-deleted).
     foreignKey({
       name: 'discussion_participants_assistant_id_fk',
       columns: [t.assistantId],
       foreignColumns: [aiAssistants.id],
-    }).onDelete('restrict'),
+    }).onDelete('no action'),
     unique('discussion_participants_discussion_id_assistant_id_unique').on(t.discussionId, t.assistantId),
     check('discussion_participants_role_check', oneOf(t.role, PARTICIPANT_ROLES)),
     check('discussion_participants_contribution_count_check', sql`${t.contributionCount} >= 0`),
@@ -721,7 +721,7 @@ export const plans = pgTable(
   (t) => [
     // No cascade: a plan is the record of an assistant's proposal (assistants are soft-deleted).
     foreignKey({ name: 'plans_assistant_id_fk', columns: [t.assistantId], foreignColumns: [aiAssistants.id] }).onDelete(
-      'restrict',
+      'no action',
     ),
     // §15.6.2: deleting a workflow deletes its plans.
     foreignKey({ name: 'plans_workflow_id_fk', columns: [t.workflowId], foreignColumns: [workflows.id] }).onDelete('cascade'),
