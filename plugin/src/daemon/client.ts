@@ -24,10 +24,10 @@ export interface DaemonClientOptions {
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
- * Any authenticated path answers 401 to a bad token: the daemon checks the token for every route
- * under /api/v1 but health. The answer for a good token (200 or 404) does not matter here.
+ * A small authenticated GET: health needs no token, so this tells whether the token is accepted
+ * (401 if not). Its other answers do not matter here.
  */
-const AUTH_PROBE_PATH = '/api/v1/whoami';
+const AUTH_PROBE_PATH = '/api/v1/preferences';
 
 /** A failed call, already classified for the UI. */
 export class DaemonError extends Error {

@@ -1,0 +1,440 @@
+/**
+ * A minimal stand-in for the parts of Obsidian's API the plugin uses, so the plugin's real code
+ * runs in a plain browser page. It mimics Obsidian's DOM layout (status bar, ribbon, right
+ * sidebar) closely enough for screenshots; it is not a second Obsidian.
+ */
+
+// ---- Obsidian's DOM helpers on HTMLElement -------------------------------------------------
+interface DomElementInfo {
+  cls?: string | string[];
+  text?: string;
+  attr?: Record<string, string>;
+}
+
+function applyInfo(el: HTMLElement, info?: DomElementInfo | string): void {
+  if (typeof info === 'string') {
+    el.className = info;
+    return;
+  }
+  if (!info) return;
+  if (info.cls) el.classList.add(...(Array.isArray(info.cls) ? info.cls : info.cls.split(' ')));
+  if (info.text !== undefined) el.textContent = info.text;
+  for (const [k, v] of Object.entries(info.attr ?? {})) el.setAttribute(k, v);
+}
+
+const proto = HTMLElement.prototype as unknown as Record<string, unknown>;
+proto.createEl = function (this: HTMLElement, tag: string, info?: DomElementInfo | string) {
+  const el = document.createElement(tag);
+  applyInfo(el, info);
+  this.appendChild(el);
+  return el;
+};
+proto.createDiv = function (this: HTMLElement & { createEl: (t: string, i?: unknown) => HTMLElement }, info?: unknown) {
+  return this.createEl('div', info);
+};
+proto.createSpan = function (this: HTMLElement & { createEl: (t: string, i?: unknown) => HTMLElement }, info?: unknown) {
+  return this.createEl('span', info);
+};
+proto.addClass = function (this: HTMLElement, ...cls: string[]) {
+  this.classList.add(...cls);
+};
+proto.removeClass = function (this: HTMLElement, ...cls: string[]) {
+  this.classList.remove(...cls);
+};
+proto.toggleClass = function (this: HTMLElement, cls: string, on: boolean) {
+  this.classList.toggle(cls, on);
+};
+proto.setText = function (this: HTMLElement, text: string) {
+  this.textContent = text;
+};
+proto.empty = function (this: HTMLElement) {
+  this.replaceChildren();
+};
+
+function div(parent: HTMLElement, cls: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = cls;
+  parent.appendChild(el);
+  return el;
+}
+
+// ---- Free functions --------------------------------------------------------------------------
+const harnessConfig = (): { language?: string; data?: unknown } =>
+  (window as unknown as { __HISHO_HARNESS__?: { language?: string; data?: unknown } }).__HISHO_HARNESS__ ?? {};
+
+export function getLanguage(): string {
+  return harnessConfig().language ?? 'en';
+}
+
+export const moment = { locale: (): string => getLanguage() };
+
+/** Icons are drawn as their name in a small badge; enough to see that one is set. */
+export function setIcon(el: HTMLElement, icon: string): void {
+  el.replaceChildren();
+  el.dataset.icon = icon;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', `svg-icon lucide-${icon}`);
+  const circle = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+  circle.setAttribute('cx', '12');
+  circle.setAttribute('cy', '12');
+  circle.setAttribute('r', '6');
+  svg.appendChild(circle);
+  el.appendChild(svg);
+}
+
+export function addIcon(): void {}
+
+export const Platform = { isDesktopApp: false, isDesktop: true, isMobile: false };
+
+export class Notice {
+  readonly noticeEl: HTMLElement;
+  constructor(message: string, duration = 5000) {
+    const container = document.querySelector<HTMLElement>('.notice-container') ?? div(document.body, 'notice-container');
+    this.noticeEl = div(container, 'notice');
+    this.noticeEl.textContent = message;
+    window.setTimeout(() => this.hide(), duration);
+  }
+  hide(): void {
+    this.noticeEl.remove();
+  }
+}
+
+// ---- Components ------------------------------------------------------------------------------
+export class Component {
+  private loaded = false;
+  private children: Component[] = [];
+  private cleanups: (() => void)[] = [];
+
+  /** What onload returned (a promise for async onloads), so the harness can wait for it. */
+  loadResult: unknown;
+
+  load(): void {
+    if (this.loaded) return;
+    // As in Obsidian: marked loaded first, so children added during onload load at once.
+    this.loaded = true;
+    this.loadResult = this.onload();
+    for (const child of this.children) child.load();
+  }
+  onload(): void {}
+  unload(): void {
+    if (!this.loaded) return;
+    this.loaded = false;
+    for (const child of this.children.splice(0)) child.unload();
+    for (const cleanup of this.cleanups.splice(0).reverse()) cleanup();
+    this.onunload();
+  }
+  onunload(): void {}
+  addChild<T extends Component>(child: T): T {
+    this.children.push(child);
+    if (this.loaded) child.load();
+    return child;
+  }
+  register(cb: () => unknown): void {
+    this.cleanups.push(() => void cb());
+  }
+  registerDomEvent(el: HTMLElement, type: string, cb: (evt: Event) => unknown): void {
+    el.addEventListener(type, cb);
+    this.register(() => el.removeEventListener(type, cb));
+  }
+  registerInterval(id: number): number {
+    this.register(() => window.clearInterval(id));
+    return id;
+  }
+}
+
+// ---- Workspace -------------------------------------------------------------------------------
+export interface ViewState {
+  type: string;
+  active?: boolean;
+}
+
+type ViewCreator = (leaf: WorkspaceLeaf) => ItemView;
+
+export class WorkspaceLeaf {
+  view: ItemView | null = null;
+  readonly containerEl: HTMLElement;
+  constructor(
+    private readonly workspace: Workspace,
+    parent: HTMLElement,
+  ) {
+    this.containerEl = div(parent, 'workspace-leaf');
+  }
+  async setViewState(state: ViewState): Promise<void> {
+    if (this.view) await this.view.close();
+    const creator = this.workspace.viewCreators.get(state.type);
+    if (!creator) throw new Error(`no view registered for ${state.type}`);
+    this.view = creator(this);
+    this.containerEl.replaceChildren(this.view.containerEl);
+    this.containerEl.dataset.type = state.type;
+    await this.view.open();
+  }
+  getViewState(): ViewState {
+    return { type: this.view?.getViewType() ?? 'empty' };
+  }
+  async detach(): Promise<void> {
+    await this.view?.close();
+    this.containerEl.remove();
+    this.workspace.leaves.delete(this);
+  }
+}
+
+export class Workspace {
+  readonly viewCreators = new Map<string, ViewCreator>();
+  readonly leaves = new Set<WorkspaceLeaf>();
+  private layoutReady = false;
+  private readyCallbacks: (() => void)[] = [];
+  constructor(readonly rightSplitEl: HTMLElement) {}
+
+  onLayoutReady(cb: () => void): void {
+    if (this.layoutReady) cb();
+    else this.readyCallbacks.push(cb);
+  }
+  /** The harness calls this once the plugin has loaded, as Obsidian does after restoring the layout. */
+  triggerLayoutReady(): void {
+    this.layoutReady = true;
+    for (const cb of this.readyCallbacks.splice(0)) cb();
+  }
+  getRightLeaf(_split: boolean): WorkspaceLeaf {
+    const leaf = new WorkspaceLeaf(this, this.rightSplitEl);
+    this.leaves.add(leaf);
+    return leaf;
+  }
+  getLeavesOfType(type: string): WorkspaceLeaf[] {
+    return [...this.leaves].filter((leaf) => leaf.view?.getViewType() === type);
+  }
+  async revealLeaf(leaf: WorkspaceLeaf): Promise<void> {
+    for (const other of this.leaves) other.containerEl.classList.toggle('is-hidden', other !== leaf);
+    await Promise.resolve();
+  }
+  detachLeavesOfType(type: string): void {
+    for (const leaf of this.getLeavesOfType(type)) void leaf.detach();
+  }
+}
+
+export class App {
+  readonly workspace: Workspace;
+  readonly statusBarEl: HTMLElement;
+  readonly ribbonEl: HTMLElement;
+  constructor(root: HTMLElement) {
+    this.ribbonEl = div(root, 'side-dock-ribbon');
+    const main = div(root, 'workspace-split mod-root');
+    div(main, 'harness-note').textContent = 'Obsidian stand-in (Hisho browser harness)';
+    const right = div(root, 'workspace-split mod-right-split');
+    this.statusBarEl = div(root, 'status-bar');
+    this.workspace = new Workspace(right);
+  }
+}
+
+export class ItemView extends Component {
+  readonly containerEl: HTMLElement;
+  readonly contentEl: HTMLElement;
+  readonly app: App;
+  constructor(readonly leaf: WorkspaceLeaf) {
+    super();
+    this.app = (window as unknown as { __HISHO_APP__: App }).__HISHO_APP__;
+    this.containerEl = document.createElement('div');
+    this.containerEl.className = 'workspace-leaf-content';
+    const header = div(this.containerEl, 'view-header');
+    div(header, 'view-header-title');
+    this.contentEl = div(this.containerEl, 'view-content');
+  }
+  getViewType(): string {
+    return '';
+  }
+  getDisplayText(): string {
+    return '';
+  }
+  getIcon(): string {
+    return 'document';
+  }
+  async open(): Promise<void> {
+    this.containerEl.dataset.type = this.getViewType();
+    const title = this.containerEl.querySelector('.view-header-title');
+    if (title) title.textContent = this.getDisplayText();
+    this.load();
+    await this.onOpen();
+  }
+  async close(): Promise<void> {
+    await this.onClose();
+    this.unload();
+  }
+  async onOpen(): Promise<void> {}
+  async onClose(): Promise<void> {}
+}
+
+// ---- Plugin ----------------------------------------------------------------------------------
+export interface Command {
+  id: string;
+  name: string;
+  callback?: () => unknown;
+}
+
+export interface PluginManifest {
+  id: string;
+  name: string;
+  version: string;
+}
+
+export class Plugin extends Component {
+  settings?: unknown;
+  readonly commands = new Map<string, Command>();
+  settingTabs: PluginSettingTab[] = [];
+  savedData: unknown;
+  constructor(
+    readonly app: App,
+    readonly manifest: PluginManifest,
+  ) {
+    super();
+    this.savedData = harnessConfig().data ?? null;
+  }
+  async loadData(): Promise<unknown> {
+    return structuredClone(this.savedData);
+  }
+  async saveData(data: unknown): Promise<void> {
+    this.savedData = structuredClone(data);
+  }
+  addStatusBarItem(): HTMLElement {
+    return div(this.app.statusBarEl, 'status-bar-item');
+  }
+  addRibbonIcon(icon: string, title: string, callback: (evt: MouseEvent) => unknown): HTMLElement {
+    const el = div(this.app.ribbonEl, 'side-dock-ribbon-action clickable-icon');
+    el.setAttribute('aria-label', title);
+    setIcon(el, icon);
+    this.registerDomEvent(el, 'click', (evt) => callback(evt as MouseEvent));
+    return el;
+  }
+  addCommand(command: Command): Command {
+    this.commands.set(`${this.manifest.id}:${command.id}`, command);
+    return command;
+  }
+  registerView(type: string, creator: ViewCreator): void {
+    this.app.workspace.viewCreators.set(type, creator);
+    this.register(() => this.app.workspace.viewCreators.delete(type));
+  }
+  addSettingTab(tab: PluginSettingTab): void {
+    this.settingTabs.push(tab);
+  }
+}
+
+// ---- Settings --------------------------------------------------------------------------------
+export class PluginSettingTab {
+  readonly containerEl: HTMLElement = document.createElement('div');
+  constructor(
+    readonly app: App,
+    readonly plugin: Plugin,
+  ) {
+    this.containerEl.className = 'vertical-tab-content';
+  }
+  display(): void {}
+  update(): void {}
+  getSettingDefinitions(): unknown[] {
+    return [];
+  }
+  getControlValue(_key: string): unknown {
+    return undefined;
+  }
+  setControlValue(_key: string, _value: unknown): void {}
+}
+
+class TextComponent {
+  readonly inputEl: HTMLInputElement;
+  constructor(parent: HTMLElement) {
+    this.inputEl = document.createElement('input');
+    this.inputEl.type = 'text';
+    parent.appendChild(this.inputEl);
+  }
+  setPlaceholder(text: string): this {
+    this.inputEl.placeholder = text;
+    return this;
+  }
+  setValue(value: string): this {
+    this.inputEl.value = value;
+    return this;
+  }
+  onChange(cb: (value: string) => unknown): this {
+    this.inputEl.addEventListener('input', () => cb(this.inputEl.value));
+    return this;
+  }
+}
+
+class ButtonComponent {
+  readonly buttonEl: HTMLButtonElement;
+  constructor(parent: HTMLElement) {
+    this.buttonEl = document.createElement('button');
+    parent.appendChild(this.buttonEl);
+  }
+  setButtonText(text: string): this {
+    this.buttonEl.textContent = text;
+    return this;
+  }
+  onClick(cb: () => unknown): this {
+    this.buttonEl.addEventListener('click', () => cb());
+    return this;
+  }
+}
+
+class DropdownComponent {
+  readonly selectEl: HTMLSelectElement;
+  constructor(parent: HTMLElement) {
+    this.selectEl = document.createElement('select');
+    parent.appendChild(this.selectEl);
+  }
+  addOptions(options: Record<string, string>): this {
+    for (const [value, text] of Object.entries(options)) {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = text;
+      this.selectEl.appendChild(option);
+    }
+    return this;
+  }
+  setValue(value: string): this {
+    this.selectEl.value = value;
+    return this;
+  }
+  onChange(cb: (value: string) => unknown): this {
+    this.selectEl.addEventListener('change', () => cb(this.selectEl.value));
+    return this;
+  }
+}
+
+export class Setting {
+  readonly settingEl: HTMLElement;
+  private readonly nameEl: HTMLElement;
+  private readonly descEl: HTMLElement;
+  private readonly controlEl: HTMLElement;
+  constructor(containerEl: HTMLElement) {
+    this.settingEl = div(containerEl, 'setting-item');
+    const info = div(this.settingEl, 'setting-item-info');
+    this.nameEl = div(info, 'setting-item-name');
+    this.descEl = div(info, 'setting-item-description');
+    this.controlEl = div(this.settingEl, 'setting-item-control');
+  }
+  setName(name: string): this {
+    this.nameEl.textContent = name;
+    return this;
+  }
+  setDesc(desc: string): this {
+    this.descEl.textContent = desc;
+    return this;
+  }
+  setHeading(): this {
+    this.settingEl.classList.add('setting-item-heading');
+    return this;
+  }
+  addText(cb: (text: TextComponent) => unknown): this {
+    cb(new TextComponent(this.controlEl));
+    return this;
+  }
+  addButton(cb: (button: ButtonComponent) => unknown): this {
+    cb(new ButtonComponent(this.controlEl));
+    return this;
+  }
+  addDropdown(cb: (dropdown: DropdownComponent) => unknown): this {
+    cb(new DropdownComponent(this.controlEl));
+    return this;
+  }
+}
+
+export type SettingDefinitionItem = unknown;
