@@ -54,7 +54,7 @@ async function openPostgres(url: string): Promise<Database> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   const dir = path.resolve(dataDir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   let client: PGlite;
   try {
     client = await PGlite.create(dir, { extensions: { pg_trgm } });

@@ -84,7 +84,7 @@ const UNREADABLE_GRACE_MS = 10_000;
 
 export async function acquireDataLock(dir: string): Promise<{ release(): Promise<void> }> {
   const dataDir = path.resolve(dir);
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lockFile = path.join(dataDir, LOCK_FILE_NAME);
   const mine: LockContent = {
     pid: process.pid,
