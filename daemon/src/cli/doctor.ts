@@ -47,7 +47,7 @@ async function checkDatabase(config: Config, daemonUp: boolean): Promise<Check> 
   const name = 'Database';
   if (!config.databaseUrl && daemonUp) return { name, ok: true, detail: 'embedded (PGlite), in use by the running daemon' };
   try {
-    const database = await withTimeout(openDatabase({ url: config.databaseUrl, dataDir: config.paths.data }), 20_000, 'The database');
+    const database = await withTimeout(openDatabase({ url: config.databaseUrl, dataDir: config.paths.data }), 90_000, 'The database');
     try {
       await database.ping();
       return { name, ok: true, detail: database.kind === 'postgres' ? 'PostgreSQL server reachable' : `embedded (PGlite) in ${config.paths.data}` };

@@ -129,5 +129,5 @@ describe('hisho CLI', () => {
     expect(byName.Database).toMatchObject({ ok: true });
     expect(byName.Cache).toMatchObject({ ok: false, fix: expect.stringContaining('REDIS_URL') });
     expect(byName.Token).toMatchObject({ ok: false, fix: expect.stringContaining('hisho token') });
-  }, 60_000);
+  }, 120_000);
 });

@@ -12,7 +12,8 @@ type TeamRow = typeof teams.$inferSelect;
 type MemberRow = typeof teamMembers.$inferSelect;
 
 /** Active members, computed in the same query as the team. */
-const memberCount = sql<number>`(select count(*) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id} and ${teamMembers.isActive})`.mapWith(Number);
+// Table names written out: inside a subquery drizzle would leave teams.id unqualified (it resolves to team_members.id).
+const memberCount = sql<number>`(select count(*) from team_members m where m.team_id = teams.id and m.is_active)`.mapWith(Number);
 
 const toApi = (t: TeamRow & { memberCount: number }): Team => ({
   id: t.id,
