@@ -61,6 +61,34 @@ describe('status bar and views against a real daemon', () => {
     await expect.poll(() => harness?.page.locator('.notice').last().textContent()).toContain(daemonVersion);
   });
 
+  it('renders the settings tab, and a language change there re-words the open view and the status bar', async () => {
+    if (!harness) throw new Error('harness not started');
+    const names = await harness.page.evaluate(() => {
+      const plugin = window.hishoHarness.plugin as unknown as { settingTabs: { display(): void; containerEl: HTMLElement }[] };
+      const tab = plugin.settingTabs[0];
+      if (!tab) throw new Error('no settings tab');
+      tab.display();
+      document.querySelector('.workspace-split.mod-root')?.appendChild(tab.containerEl);
+      return [...tab.containerEl.querySelectorAll('.setting-item-name')].map((el) => el.textContent);
+    });
+    expect(names).toEqual([
+      en['settings.heading.connection'],
+      en['settings.daemon-url.name'],
+      en['settings.token.name'],
+      en['settings.check.name'],
+      en['settings.heading.display'],
+      en['settings.language.name'],
+    ]);
+    await harness.page.selectOption('.vertical-tab-content select', 'ja');
+    const page = harness.page;
+    await expect.poll(() => page.locator('.workspace-leaf:not(.is-hidden) .hisho-empty-title').textContent()).toBe(ja['view.plans.empty.title']);
+    expect(await page.locator('.status-bar .hisho-status').textContent()).toContain(ja['status.connected']);
+    expect(await page.locator('.vertical-tab-content .setting-item-name').first().textContent()).toBe(ja['settings.heading.connection']);
+    const saved = await page.evaluate(() => (window.hishoHarness.plugin as unknown as { savedData: { language: string } }).savedData.language);
+    expect(saved).toBe('ja');
+    await harness.screenshot('settings-ja');
+  });
+
   it('speaks Japanese when Obsidian does, and says so when the token is refused', async () => {
     await harness?.close();
     harness = await startHarness({ daemonUrl: daemon.url, token: 'not-the-token', language: 'ja' });
