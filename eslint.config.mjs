@@ -61,4 +61,12 @@ export default defineConfig([
     files: ['plugin/test/e2e/obsidian-standin.ts'],
     rules: { 'obsidianmd/prefer-create-el': 'off' },
   },
+
+  // The plugin manifest, checked as Obsidian's review checks it (parsed by TypeScript as JSON).
+  {
+    files: ['manifest.json'],
+    plugins: { obsidianmd },
+    languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+    rules: { 'obsidianmd/validate-manifest': 'error' },
+  },
 ]);
