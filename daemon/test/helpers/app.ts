@@ -22,7 +22,8 @@ export interface TestApp {
   cache: CacheStore;
   localUserId: number;
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
-  /** request() and parse the JSON body. */
+  /** request() and parse the JSON body; tests assert its shape, so it is loosely typed on purpose. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json<T = any>(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: T; headers: Headers }>;
   routes(): Array<{ method: string; path: string }>;
   dispose(): Promise<void>;
