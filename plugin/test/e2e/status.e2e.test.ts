@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../../shared/i18n/en';
 import { ja } from '../../../shared/i18n/ja';
 import { startDaemon, type RunningDaemon } from './daemon-process';
-import { startHarness, type Harness } from './harness';
+import { browserTestsEnabled, startHarness, type Harness } from './harness';
 
 let daemon: RunningDaemon;
 let harness: Harness | undefined;
 let daemonVersion: string;
 
+const enabled = browserTestsEnabled();
+
 beforeAll(async () => {
+  if (!enabled) return;
   daemon = await startDaemon();
   const health = (await (await fetch(`${daemon.url}/api/v1/health`)).json()) as { version: string };
   daemonVersion = health.version;
@@ -23,7 +26,7 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-describe('status bar and views against a real daemon', () => {
+describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
   it('turns the status bar to connected with the daemon version', async () => {
     harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token });
     const status = harness.page.locator('.status-bar .hisho-status');
