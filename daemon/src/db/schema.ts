@@ -18,6 +18,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   foreignKey,
   index,
   integer,
@@ -497,9 +498,16 @@ export const obsidianIntegrationSettings = pgTable(
     errorLog: text('error_log'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Vault index (issue 3): bumped in the same transaction as every change to this vault's notes,
+     * so anything cached under a generation (search results) is never served stale.
+     */
+    indexGeneration: bigint('index_generation', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     check('obsidian_integration_settings_sync_interval_minutes_check', sql`${t.syncIntervalMinutes} > 0`),
+    /** Vault index: one registration per (real, NFC) vault path. */
+    unique('obsidian_integration_settings_vault_path_unique').on(t.vaultPath),
     index('idx_obsidian_enabled').on(t.isEnabled),
     index('idx_obsidian_sync_status').on(t.syncStatus),
   ],
@@ -812,6 +820,131 @@ export const workflowSummary = pgMaterializedView('workflow_summary', {
 }).existing();
 
 // ---------------------------------------------------------------------------------------------
+// Vault index (issue 3; not in the design — see docs/schema.md). Owned by daemon/src/vault.
+// One row per indexed file of a registered vault (obsidian_integration_settings), its outgoing links
+// and the per-file failures/warnings of the last index. Search reads these tables.
+// ---------------------------------------------------------------------------------------------
+
+/** PostgreSQL `tsvector` (drizzle has no built-in type): written with SQL, read as its text form. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const NOTE_KINDS = ['markdown', 'excalidraw'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+export const NOTE_LINK_KINDS = ['wikilink', 'markdown', 'frontmatter'] as const;
+export const VAULT_INDEX_ERROR_SEVERITIES = ['error', 'warning'] as const;
+export type VaultIndexErrorSeverity = (typeof VAULT_INDEX_ERROR_SEVERITIES)[number];
+
+export interface NoteHeadingJson {
+  level: number;
+  text: string;
+  line: number;
+}
+
+export const notes = pgTable(
+  'notes',
+  {
+    id: id(),
+    vaultId: ref('vault_id').notNull(),
+    /** Vault-relative, NFC, '/' separators, with its extension: "Folder/Sub/Note.md". */
+    path: text('path').notNull(),
+    /** The folder part of path ('' at the root): "Folder/Sub". */
+    folder: text('folder').notNull().default(''),
+    /** File name without its extension ("Note", "Drawing.excalidraw"): Obsidian's note name. */
+    title: text('title').notNull(),
+    /** Link-resolution keys: lower-cased NFC file name / path with a trailing ".md" removed. */
+    linkName: text('link_name').notNull(),
+    linkPath: text('link_path').notNull(),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    /** Lower-cased, without '#', nested kept as "a/b", de-duplicated (frontmatter + inline). */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    headings: jsonb('headings').$type<NoteHeadingJson[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Frontmatter as JSON (dates as written); null when absent or unparsable. */
+    frontmatter: jsonb('frontmatter').$type<Record<string, unknown>>(),
+    /** The searchable body (for snippets): no frontmatter; Excalidraw: text elements only; capped. */
+    body: text('body').notNull().default(''),
+    kind: varchar('kind', { length: 20 }).notNull().default('markdown'),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    mtime: tstz('mtime').notNull(),
+    /** sha256 hex of the file bytes. */
+    contentHash: text('content_hash').notNull(),
+    /** Weighted: A title, B aliases + headings, C tags, D body (pre-tokenized text, 'simple' config). */
+    searchVector: tsvector('search_vector').notNull(),
+    indexedAt: tstz('indexed_at').notNull().defaultNow(),
+    /** Frontmatter error or warning of this note (also listed in vault_index_errors). */
+    parseError: text('parse_error'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.vaultId], foreignColumns: [obsidianIntegrationSettings.id], name: 'notes_vault_id_fk' })
+      .onDelete('cascade'),
+    unique('notes_vault_id_path_unique').on(t.vaultId, t.path),
+    check('notes_kind_check', oneOf(t.kind, NOTE_KINDS)),
+    index('idx_notes_search_vector').using('gin', t.searchVector),
+    index('idx_notes_tags').using('gin', t.tags),
+    index('idx_notes_vault_id_lower_title').on(t.vaultId, sql`lower(${t.title})`),
+    index('idx_notes_vault_id_link_name').on(t.vaultId, t.linkName),
+    index('idx_notes_vault_id_folder').on(t.vaultId, t.folder),
+    index('idx_notes_vault_id_mtime').on(t.vaultId, t.mtime),
+  ],
+);
+
+export const noteLinks = pgTable(
+  'note_links',
+  {
+    id: id(),
+    vaultId: ref('vault_id').notNull(),
+    sourceNoteId: ref('source_note_id').notNull(),
+    /** As written, without subpath or alias ("Folder/Note", "Note.md", "x.png", "" for [[#Heading]]). */
+    target: text('target').notNull(),
+    /** "#Heading" or "#^block". */
+    subpath: text('subpath'),
+    alias: text('alias'),
+    embed: boolean('embed').notNull().default(false),
+    kind: varchar('kind', { length: 20 }).notNull(),
+    line: integer('line').notNull(),
+    /** Lower-cased NFC vault path (relative links made absolute) without a trailing ".md"; '' = self. */
+    targetKey: text('target_key').notNull(),
+    /** The last segment of target_key: the file name to look up. */
+    targetName: text('target_name').notNull(),
+    /** The note the link points to, or null while unresolved (re-resolved as notes come and go). */
+    resolvedNoteId: ref('resolved_note_id'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.vaultId], foreignColumns: [obsidianIntegrationSettings.id], name: 'note_links_vault_id_fk' })
+      .onDelete('cascade'),
+    foreignKey({ columns: [t.sourceNoteId], foreignColumns: [notes.id], name: 'note_links_source_note_id_fk' })
+      .onDelete('cascade'),
+    foreignKey({ columns: [t.resolvedNoteId], foreignColumns: [notes.id], name: 'note_links_resolved_note_id_fk' })
+      .onDelete('set null'),
+    check('note_links_kind_check', oneOf(t.kind, NOTE_LINK_KINDS)),
+    index('idx_note_links_source_note_id').on(t.sourceNoteId),
+    index('idx_note_links_resolved_note_id').on(t.resolvedNoteId),
+    index('idx_note_links_vault_id_target_name').on(t.vaultId, t.targetName),
+  ],
+);
+
+/** Per-file failures (not indexed: binary, unreadable) and warnings (frontmatter error, body capped). */
+export const vaultIndexErrors = pgTable(
+  'vault_index_errors',
+  {
+    id: id(),
+    vaultId: ref('vault_id').notNull(),
+    path: text('path').notNull(),
+    severity: varchar('severity', { length: 10 }).notNull(),
+    message: text('message').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.vaultId],
+      foreignColumns: [obsidianIntegrationSettings.id],
+      name: 'vault_index_errors_vault_id_fk',
+    }).onDelete('cascade'),
+    unique('vault_index_errors_vault_id_path_unique').on(t.vaultId, t.path),
+    check('vault_index_errors_severity_check', oneOf(t.severity, VAULT_INDEX_ERROR_SEVERITIES)),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Inferred row types
 // ---------------------------------------------------------------------------------------------
 
@@ -858,3 +991,9 @@ export type NewPlanApproval = typeof planApprovals.$inferInsert;
 export type PlanVersion = typeof planVersions.$inferSelect;
 export type NewPlanVersion = typeof planVersions.$inferInsert;
 export type WorkflowSummary = typeof workflowSummary.$inferSelect;
+export type Note = typeof notes.$inferSelect;
+export type NewNote = typeof notes.$inferInsert;
+export type NoteLinkRow = typeof noteLinks.$inferSelect;
+export type NewNoteLinkRow = typeof noteLinks.$inferInsert;
+export type VaultIndexError = typeof vaultIndexErrors.$inferSelect;
+export type NewVaultIndexError = typeof vaultIndexErrors.$inferInsert;

@@ -17,6 +17,8 @@ export const DESIGN_TABLES = [
   'users', 'ai_assistants', 'assistant_skills', 'personas', 'teams', 'team_members', 'roles', 'workflows', 'tasks',
   'task_history', 'conversations', 'messages', 'obsidian_integration_settings', 'librarian_assistant', 'ai_discussions',
   'discussion_participants', 'discussion_messages', 'discussion_interruptions', 'plans', 'plan_approvals', 'plan_versions',
+  // Vault index (issue 3, not in the design): drizzle/0005_vault_index.sql
+  'notes', 'note_links', 'vault_index_errors',
 ];
 
 /** Index names of design §3, §5 and §15 (with the fixes listed in docs/schema.md), plus the view's. */
@@ -147,7 +149,7 @@ describe.each(testDatabaseTargets())('migrations on $kind', (target) => {
       const applied = rowsOf<{ n: number | string }>(
         await database.db.execute(sql`SELECT count(*) AS n FROM drizzle.__drizzle_migrations`),
       );
-      expect(Number(applied[0]?.n)).toBe(5);
+      expect(Number(applied[0]?.n)).toBe(6);
     } finally {
       await cleanup();
     }
