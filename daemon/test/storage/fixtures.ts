@@ -2,6 +2,16 @@
 import type { Db } from '../../src/db/database';
 import * as t from '../../src/db/schema';
 
+/** The 21 tables of the design (§3). */
+export const DESIGN_TABLES = [
+  'users', 'ai_assistants', 'assistant_skills', 'personas', 'teams', 'team_members', 'roles', 'workflows', 'tasks',
+  'task_history', 'conversations', 'messages', 'obsidian_integration_settings', 'librarian_assistant', 'ai_discussions',
+  'discussion_participants', 'discussion_messages', 'discussion_interruptions', 'plans', 'plan_approvals', 'plan_versions',
+];
+
+/** Tables added beyond the design. Vault index (issue 3): drizzle/0005_vault_index.sql, tested by the vault suite. */
+export const OTHER_TABLES = ['notes', 'note_links', 'vault_index_errors'];
+
 export interface Fixture {
   userId: number;
   roleId: number;

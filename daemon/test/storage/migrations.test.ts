@@ -11,15 +11,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/database';
 import * as t from '../../src/db/schema';
+import { DESIGN_TABLES, OTHER_TABLES } from './fixtures';
 import { migrationStatements, testDatabaseTargets, testPgUrl, type TestDatabase } from '../helpers/databases';
 
-export const DESIGN_TABLES = [
-  'users', 'ai_assistants', 'assistant_skills', 'personas', 'teams', 'team_members', 'roles', 'workflows', 'tasks',
-  'task_history', 'conversations', 'messages', 'obsidian_integration_settings', 'librarian_assistant', 'ai_discussions',
-  'discussion_participants', 'discussion_messages', 'discussion_interruptions', 'plans', 'plan_approvals', 'plan_versions',
-  // Vault index (issue 3, not in the design): drizzle/0005_vault_index.sql
-  'notes', 'note_links', 'vault_index_errors',
-];
 
 /** Index names of design §3, §5 and §15 (with the fixes listed in docs/schema.md), plus the view's. */
 export const DESIGN_INDEXES = [
@@ -179,7 +173,7 @@ describe.each(testDatabaseTargets())('migrations on $kind', (target) => {
       const tables = rowsOf<{ tablename: string }>(
         await tdb.db.execute(sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`),
       ).map((r) => r.tablename);
-      expect([...tables].sort()).toEqual([...DESIGN_TABLES].sort());
+      expect([...tables].sort()).toEqual([...DESIGN_TABLES, ...OTHER_TABLES].sort());
       const views = rowsOf<{ matviewname: string }>(
         await tdb.db.execute(sql`SELECT matviewname FROM pg_matviews WHERE schemaname = 'public'`),
       );
