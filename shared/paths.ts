@@ -41,4 +41,12 @@ export const HOME_FILES = {
   data: 'data',
   /** Held while a daemon owns the data folder. */
   lock: 'daemon.lock',
+  /** The daemon's rotated log files (unless HISHO_LOG_DIR says otherwise). */
+  logs: 'logs',
+  /** How to start this daemon: { node, args } written by `hisho serve` and `hisho service install`. */
+  launch: 'launch.json',
+  /** What `hisho service install` added, so that uninstall removes exactly that. */
+  serviceManifest: 'service.json',
+  /** Files the service install generates (launchers, WinSW's definition). */
+  service: 'service',
 } as const;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { HOME_FILES, resolveHishoHome } from '../../shared/paths';
 
@@ -27,6 +27,11 @@ const redisUrl = z
   .trim()
   .refine((s) => /^rediss?:\/\/[^\s]+$/.test(s), 'must be a redis:// or rediss:// URL');
 
+/** Size of one log file before it rotates, in MB. */
+const logFileMb = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 1024').max(1024, 'must be between 1 and 1024');
+/** How many log files are kept (the current one included). */
+const logFiles = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100');
+
 /** What the config file may hold (camelCase); every key optional. */
 const fileSchema = z
   .object({
@@ -34,6 +39,9 @@ const fileSchema = z
     databaseUrl: postgresUrl.optional(),
     redisUrl: redisUrl.optional(),
     logLevel: z.enum(LOG_LEVELS).optional(),
+    logDir: z.string().trim().min(1).optional(),
+    logFileMb: logFileMb.optional(),
+    logFiles: logFiles.optional(),
   })
   .strict();
 
@@ -43,12 +51,15 @@ const configSchema = z.object({
   databaseUrl: postgresUrl.optional(),
   redisUrl: redisUrl.optional(),
   logLevel: z.enum(LOG_LEVELS),
+  logDir: z.string().trim().min(1).optional(),
+  logFileMb,
+  logFiles,
 });
 
 export type Config = z.infer<typeof configSchema> & {
   /** Loopback only: the daemon is never reachable from another machine. */
   host: '127.0.0.1';
-  paths: { discovery: string; token: string; data: string; configFile: string };
+  paths: { discovery: string; token: string; data: string; configFile: string; logs: string };
 };
 
 export class ConfigError extends Error {
@@ -64,6 +75,9 @@ const ENV_KEYS = {
   DATABASE_URL: 'databaseUrl',
   REDIS_URL: 'redisUrl',
   HISHO_LOG_LEVEL: 'logLevel',
+  HISHO_LOG_DIR: 'logDir',
+  HISHO_LOG_FILE_MB: 'logFileMb',
+  HISHO_LOG_FILES: 'logFiles',
 } as const;
 
 function issuesToProblems(issues: z.core.$ZodIssue[], name: (key: string) => string): string[] {
@@ -112,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const envNameOf = (key: string) => Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? key;
 
-  const parsed = configSchema.safeParse({ home, port: DEFAULT_PORT, logLevel: 'info', ...fromFile, ...fromEnv });
+  const parsed = configSchema.safeParse({ home, port: DEFAULT_PORT, logLevel: 'info', logFileMb: 10, logFiles: 5, ...fromFile, ...fromEnv });
   if (!parsed.success) {
     problems.push(
       ...issuesToProblems(parsed.error.issues, (key) =>
@@ -130,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: join(home, HOME_FILES.token),
       data: join(home, HOME_FILES.data),
       configFile,
+      logs: parsed.data.logDir ? resolve(home, parsed.data.logDir) : join(home, HOME_FILES.logs),
     },
   };
 }

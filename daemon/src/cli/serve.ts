@@ -1,21 +1,37 @@
 import type { Config } from '../config';
 import { startDaemon } from '../daemon';
-import { createLog } from '../log';
+import { createLogger } from '../log';
+import { currentLaunch, writeLaunchInfo } from '../service/launch-info';
 
 /** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runServe(config: Config): Promise<number> {
-  const log = createLog(config.logLevel);
-  const daemon = await startDaemon(config, log);
-  process.stdout.write(`Hisho daemon listening on ${daemon.url} (database: ${daemon.database.kind}, cache: ${daemon.cache.kind})\n`);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log('info', 'shutting down', { signal });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      void daemon.stop().then(resolve, resolve);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  const logger = await createLogger({
+    level: config.logLevel,
+    file: { dir: config.paths.logs, sizeMb: config.logFileMb, files: config.logFiles },
   });
-  return 0;
+  const { log } = logger;
+  try {
+    const daemon = await startDaemon(config, log);
+    // So the plugin can offer to start this daemon again when it finds none running.
+    await writeLaunchInfo(config.home, { ...currentLaunch(), writtenBy: 'serve' }).catch((e: unknown) =>
+      log('warn', 'could not write launch.json', { error: e instanceof Error ? e.message : String(e) }),
+    );
+    process.stdout.write(`Hisho daemon listening on ${daemon.url} (database: ${daemon.database.kind}, cache: ${daemon.cache.kind}; logs in ${config.paths.logs})\n`);
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        log('info', 'shutting down', { signal });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        void daemon.stop().then(resolve, resolve);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    return 0;
+  } catch (e) {
+    log('error', 'the daemon could not start', { error: e instanceof Error ? e.message : String(e) });
+    throw e;
+  } finally {
+    await logger.close();
+  }
 }

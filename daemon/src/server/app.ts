@@ -6,6 +6,7 @@ import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import type { Log } from '../log';
 import { ApiError, errorBody, handleError } from './errors';
+import { requestLog } from './request-log';
 import type { AppEnv } from './route';
 import { healthRoutes } from './routes/health';
 import { personaRoutes } from './routes/personas';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Order matters: every request gets an id, then the Host and Origin checks run before
   // authentication so that a rebinding page learns nothing, not even whether a token works.
   app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => crypto.randomUUID() }));
+  app.use('*', requestLog(deps.log));
   app.use('*', requireLoopbackHost(deps.port));
   app.use('*', obsidianCors());
   app.use('*', requireToken(() => deps.token, (method, path) => PUBLIC_ROUTES.has(`${method} ${path}`)));
