@@ -34,6 +34,8 @@ export interface ParsedNote {
   frontmatter: Record<string, unknown> | null;
   /** Why the frontmatter could not be read, e.g. "YAML error at line 3: ...". The body is still indexed. */
   frontmatterError?: string;
+  /** Other things the index should know about this file, e.g. "the body was cut at 1 MB". */
+  warnings?: string[];
   /** The searchable text: the body without frontmatter (for Excalidraw drawings, only the text elements, never the drawing data). */
   body: string;
   kind: 'markdown' | 'excalidraw';
