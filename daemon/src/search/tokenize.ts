@@ -47,8 +47,20 @@ const MIDDLE_DOT_RE = /・/g;
 /** A Latin-like word: the tokens it stands for, in index order. */
 export interface LatinPiece {
   kind: 'latin';
-  /** e.g. ['foo', 'bar', 'foobar'] for foo_bar, ['c', 'cpp'] for c++. */
-  tokens: string[];
+  /** The parts between joiners: ['foo', 'bar'] for foo_bar, ['c'] for c++. */
+  parts: string[];
+  /** The parts glued together when there are several: 'foobar'. */
+  joined?: string;
+  /** The spelled-out +/# suffix form: 'cpp' for c++, 'csharp' for c#. */
+  spelled?: string;
+}
+
+/** The index tokens of a Latin piece, in stream order: parts, joined, spelled. */
+export function latinStream(p: LatinPiece): string[] {
+  const out = p.parts.slice();
+  if (p.joined) out.push(p.joined);
+  if (p.spelled) out.push(p.spelled);
+  return out;
 }
 
 /** A run of CJK characters. */
@@ -69,7 +81,7 @@ function cut(token: string): string {
   return token.length > MAX_TOKEN_LENGTH ? token.slice(0, MAX_TOKEN_LENGTH) : token;
 }
 
-function latinTokens(word: string): string[] {
+function latinPiece(word: string): LatinPiece {
   let suffix = '';
   let base = word;
   const m = /[+#]+$/.exec(word);
@@ -78,13 +90,10 @@ function latinTokens(word: string): string[] {
     base = word.slice(0, m.index);
   }
   const parts = JOINERS_RE.test(base) ? base.split(/[_.\-'’]+/).filter(Boolean) : [base];
-  const tokens = parts.map(cut);
-  if (parts.length > 1) tokens.push(cut(parts.join('')));
-  if (suffix) {
-    const spelled = suffix.replace(/\+/g, 'p').replace(/#/g, 'sharp');
-    tokens.push(cut(parts.join('') + spelled));
-  }
-  return tokens;
+  const piece: LatinPiece = { kind: 'latin', parts: parts.map(cut) };
+  if (parts.length > 1) piece.joined = cut(parts.join(''));
+  if (suffix) piece.spelled = cut(parts.join('') + suffix.replace(/\+/g, 'p').replace(/#/g, 'sharp'));
+  return piece;
 }
 
 /**
@@ -100,7 +109,7 @@ export function scanPieces(normalized: string, onPiece: (piece: Piece) => boolea
       const text = m[1].includes('・') ? m[1].replace(MIDDLE_DOT_RE, '') : m[1];
       if (text) piece = { kind: 'cjk', text };
     } else if (m[2] !== undefined) {
-      piece = { kind: 'latin', tokens: latinTokens(m[2]) };
+      piece = latinPiece(m[2]);
     }
     if (piece && onPiece(piece) === false) return;
   }
@@ -182,7 +191,7 @@ export function indexTerms(text: string, options: IndexTermOptions = {}): string
   const words: string[] = [];
   scanPieces(normalizeText(text), (p) => {
     if (p.kind === 'latin') {
-      for (const t of p.tokens) stream.push(t);
+      stream.push(...latinStream(p));
     } else {
       const chars = Array.from(p.text);
       for (let i = 0; i + 1 < chars.length; i++) stream.push(chars[i]! + chars[i + 1]!);
