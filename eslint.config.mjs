@@ -11,7 +11,7 @@ const PLUGIN_FILES = ['plugin/**/*.{ts,tsx}', 'shared/i18n/**/*.ts'];
 const PLUGIN_TESTS = ['plugin/test/**/*.{ts,tsx}'];
 
 export default defineConfig([
-  globalIgnores(['node_modules/', 'dist/', 'main.js', 'drizzle/', 'test-artifacts/', 'bench-results/', '.scratch-db/', '.hisho-dev/']),
+  globalIgnores(['node_modules/', 'dist/', 'main.js', 'drizzle/', 'test-artifacts/', 'bench-results/', '.scratch-*/', '.hisho-dev/']),
 
   // Everything but the plugin: daemon, shared, root config files.
   {
