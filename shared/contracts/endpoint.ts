@@ -22,6 +22,8 @@ export interface Endpoint<
   response?: R;
   /** 200 unless stated. */
   status?: 200 | 201 | 204;
+  /** The success body's media type when it is not JSON (the handler then returns the body as a string). */
+  contentType?: string;
   /** Every endpoint needs the bearer token unless this is false. */
   auth?: boolean;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
+import { metricsEndpoints } from './metrics';
 import { personaEndpoints } from './personas';
 import { preferenceEndpoints } from './preferences';
 import { roleEndpoints } from './roles';
@@ -16,6 +17,7 @@ export const systemEndpoints = {
 export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   health: healthEndpoints,
   system: systemEndpoints,
+  metrics: metricsEndpoints,
   preferences: preferenceEndpoints,
   roles: roleEndpoints,
   personas: personaEndpoints,

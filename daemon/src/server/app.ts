@@ -5,10 +5,12 @@ import { API_PREFIX } from '../../../shared/contracts';
 import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import type { Log } from '../log';
+import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
 import { ApiError, errorBody, handleError } from './errors';
 import { requestLog } from './request-log';
 import type { AppEnv } from './route';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
 import { preferenceRoutes } from './routes/preferences';
 import { roleRoutes } from './routes/roles';
@@ -30,12 +32,16 @@ export interface AppDeps {
   startedAt: number;
   localUserId: number;
   log: Log;
+  /** Request metrics and the times of maintenance/backup runs (GET /api/v1/metrics); created if absent. */
+  metrics?: { http?: HttpMetrics; ops?: OpsMetrics };
 }
 
 const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const httpMetrics = deps.metrics?.http ?? new HttpMetrics();
+  app.use('*', httpMetrics.middleware()); // first: every request is counted, refused ones too
 
   // Order matters: every request gets an id, then the Host and Origin checks run before
   // authentication so that a rebinding page learns nothing, not even whether a token works.
@@ -57,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.route('/', healthRoutes(deps));
   api.route('/', systemRoutes(deps));
+  api.route('/', metricsRoutes(deps, httpMetrics));
   api.route('/', preferenceRoutes(deps));
   api.route('/', roleRoutes(deps));
   api.route('/', personaRoutes(deps));

@@ -29,7 +29,7 @@ function operation(e: Endpoint): JsonSchema {
     [status]:
       e.response === undefined
         ? { description: 'Done' }
-        : { description: 'OK', content: { 'application/json': { schema: toSchema(e.response, 'output') } } },
+        : { description: 'OK', content: { [e.contentType ?? 'application/json']: { schema: toSchema(e.response, 'output') } } },
     '400': errorResponse('Invalid input: the message says what to fix'),
     '500': errorResponse('Unexpected failure inside the daemon'),
   };

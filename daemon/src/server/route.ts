@@ -60,6 +60,7 @@ export function register<P extends z.ZodType | undefined, Q extends z.ZodType | 
     const result = await handler({ params, query, body }, c);
     const status = e.status ?? 200;
     if (status === 204) return c.body(null, 204);
+    if (e.contentType) return c.body(String(result), status, { 'Content-Type': e.contentType });
     return c.json(result as object, status);
   });
 }
