@@ -6,6 +6,7 @@ import { runDoctor } from './doctor';
 import { runMigrate } from './migrate';
 import { installPlugin } from './plugin-install';
 import { runServe } from './serve';
+import { runService } from './service';
 import { runToken } from './token';
 
 const HELP = `hisho ${VERSION} — the Hisho (秘書) daemon for Obsidian
@@ -17,7 +18,15 @@ Commands:
                              DATABASE_URL / REDIS_URL are set); applies pending migrations first
   migrate                    Apply pending database migrations and exit
   token                      Print the bearer token the plugin uses (created if missing)
-  doctor                     Check Node, the config, the database, Redis and the port; print fixes
+  doctor                     Check Node, the config, the database and its migrations, Redis, the
+                             vault folders, the port, the service, the discovery file and the logs
+  service install            Start the daemon with the computer: a Windows service (a per-user start
+                             at logon when not an administrator, or with --user), a launchd agent
+                             (macOS) or a systemd user unit (Linux); --force replaces an install
+  service uninstall          Remove exactly what install added (data and logs are kept)
+  service start | stop       Start or stop the installed service
+  service status             Installed or not, running or not, and where the logs are
+                             (install, uninstall, start, stop: --dry-run prints the plan instead)
   plugin install <vault>     Copy the built plugin into <vault>/.obsidian/plugins/hisho/
 
 Options:
@@ -30,6 +39,7 @@ Environment:
   DATABASE_URL     postgres://… to use a PostgreSQL server instead of the embedded database
   REDIS_URL        redis://… to use Redis instead of the in-process cache
   HISHO_LOG_LEVEL  debug | info | warn | error | silent (default info)
+  HISHO_LOG_DIR    log folder (default HISHO_HOME/logs); HISHO_LOG_FILE_MB (10), HISHO_LOG_FILES (5)
 `;
 
 /** Errors a user can act on are printed as one clear message, without a stack trace. */
@@ -44,7 +54,14 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, force: { type: 'boolean' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      user: { type: 'boolean' },
+      platform: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.version) {
@@ -65,6 +82,17 @@ export async function main(argv: string[]): Promise<number> {
         return await runToken(loadConfig());
       case 'doctor':
         return await runDoctor();
+      case 'service':
+        return await runService(
+          rest[0],
+          {
+            dryRun: values['dry-run'] === true,
+            force: values.force === true,
+            user: values.user === true,
+            platform: typeof values.platform === 'string' ? values.platform : undefined,
+          },
+          { config: loadConfig() },
+        );
       case 'plugin':
         if (rest[0] !== 'install' || !rest[1]) {
           process.stderr.write('Usage: hisho plugin install <path to your vault>\n');
