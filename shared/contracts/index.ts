@@ -5,6 +5,7 @@ import { metricsEndpoints } from './metrics';
 import { personaEndpoints } from './personas';
 import { preferenceEndpoints } from './preferences';
 import { roleEndpoints } from './roles';
+import { searchEndpoints } from './search';
 import { teamEndpoints } from './teams';
 
 export const API_PREFIX = '/api/v1';
@@ -22,4 +23,5 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   roles: roleEndpoints,
   personas: personaEndpoints,
   teams: teamEndpoints,
+  search: searchEndpoints,
 };

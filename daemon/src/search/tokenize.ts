@@ -193,11 +193,14 @@ export function indexTerms(text: string, options: IndexTermOptions = {}): string
     if (p.kind === 'latin') {
       stream.push(...latinStream(p));
     } else {
-      const chars = Array.from(p.text);
+      let chars = Array.from(p.text);
+      const room = max - stream.length;
+      const cutRun = chars.length > room;
+      if (cutRun) chars = chars.slice(0, Math.max(1, room));
       for (let i = 0; i + 1 < chars.length; i++) stream.push(chars[i]! + chars[i + 1]!);
       stream.push(chars[chars.length - 1]!);
       if (chars.length >= 2) {
-        for (const w of segmentWords(p.text)) {
+        for (const w of segmentWords(cutRun ? chars.join('') : p.text)) {
           if (w.length >= 2 && !JA_FUNCTION_WORDS.has(w)) words.push(cut(w));
         }
       }

@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
 import { preferenceRoutes } from './routes/preferences';
 import { roleRoutes } from './routes/roles';
+import { searchRoutes } from './routes/search';
 import { systemRoutes } from './routes/system';
 import { teamRoutes } from './routes/teams';
 import { obsidianCors, requireLoopbackHost, requireToken } from './security';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', roleRoutes(deps));
   api.route('/', personaRoutes(deps));
   api.route('/', teamRoutes(deps));
+  api.route('/', searchRoutes(deps));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));

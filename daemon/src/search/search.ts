@@ -1,0 +1,150 @@
+/**
+ * Full-text search over `notes.search_vector` (see document.ts for what is indexed and query.ts for
+ * how queries become tsqueries), with filters in SQL, ranking, paging and snippets.
+ *
+ * The slow path is a term found in most notes: ranking reads every matching vector (51 ms on
+ * PostgreSQL for a term in every row of 10k notes, with a sequential scan chosen by the planner).
+ * So:
+ *  1. the matches are found through the GIN index only (the planner is told not to scan the table:
+ *     set_config('enable_seqscan','off') for this transaction; jit off too), which reads no vector;
+ *  2. at most RANK_CANDIDATES of them are ranked: when there are more, the candidates are the notes
+ *     whose title contains a query term, then the newest (a cheap order that reads no vector);
+ *     `total` still counts every match;
+ *  3. the body is read only for the page that is returned, for its snippet.
+ * Ranking is ts_rank with the default weights {D 0.1, C 0.2, B 0.4, A 1.0}: a title match outranks
+ * any number of body matches.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/database';
+import type { ParsedQuery, SearchFilters } from './query';
+import { makeSnippet, type Snippet } from './snippet';
+
+/** The most matches that are ranked exactly (the rest are ordered by title match and recency). */
+export const RANK_CANDIDATES = 2000;
+/** Characters of a body read for its snippet. */
+const SNIPPET_SOURCE = 20_000;
+
+export interface SearchHit {
+  path: string;
+  title: string;
+  score: number;
+  snippet: Snippet;
+  tags: string[];
+  mtime: string;
+}
+
+export interface SearchPage {
+  results: SearchHit[];
+  total: number;
+}
+
+type Executor = Pick<Db, 'execute'>;
+
+export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function tagCondition(tag: string): SQL {
+  return sql`(n.tags @> ARRAY[${tag}]::text[] OR EXISTS (SELECT 1 FROM unnest(n.tags) AS t(tag) WHERE t.tag LIKE ${`${escapeLike(tag)}/%`}))`;
+}
+
+function folderCondition(folder: string): SQL {
+  return sql`lower(n.path) LIKE ${`${escapeLike(folder.toLowerCase())}/%`}`;
+}
+
+/** key equal to value (case-insensitive, [[links]] unwrapped), or a list that contains it. */
+function fieldCondition(key: string, value: string): SQL {
+  const v = value.toLowerCase();
+  return sql`(lower(trim(both '[]' from n.frontmatter->>${key})) = ${v} OR (jsonb_typeof(n.frontmatter->${key}) = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(n.frontmatter->${key}) AS e(v) WHERE lower(trim(both '[]' from e.v)) = ${v})))`;
+}
+
+export function filterConditions(f: SearchFilters): SQL[] {
+  const out: SQL[] = [];
+  for (const tag of f.tags) out.push(tagCondition(tag));
+  for (const tag of f.excludeTags) out.push(sql`NOT ${tagCondition(tag)}`);
+  if (f.folders.length > 0) out.push(sql`(${sql.join(f.folders.map(folderCondition), sql` OR `)})`);
+  for (const folder of f.excludeFolders) out.push(sql`NOT ${folderCondition(folder)}`);
+  for (const { key, value } of f.fields) out.push(fieldCondition(key, value));
+  if (f.modified.gte) out.push(sql`n.mtime >= ${f.modified.gte}::timestamptz`);
+  if (f.modified.lt) out.push(sql`n.mtime < ${f.modified.lt}::timestamptz`);
+  return out;
+}
+
+interface Row {
+  id: number | string;
+  path: string;
+  title: string;
+  tags: string[];
+  mtime: Date | string;
+  body: string;
+  score: number | string;
+  total: number | string;
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+export async function searchNotes(db: Db, vaultId: number, parsed: ParsedQuery, limit: number, offset: number): Promise<SearchPage> {
+  const where: SQL[] = [sql`n.vault_id = ${vaultId}`, ...filterConditions(parsed.filters)];
+  if (parsed.excludeQuery) where.push(sql`NOT (n.search_vector @@ to_tsquery('simple', ${parsed.excludeQuery}))`);
+  const whereSql = sql.join(where, sql` AND `);
+
+  let list: Row[];
+  if (parsed.tsquery === null) {
+    // Filters only: newest first.
+    list = await rows<Row>(
+      db,
+      sql`WITH page AS (
+            SELECT n.id, count(*) OVER () AS total FROM notes n WHERE ${whereSql}
+            ORDER BY n.mtime DESC, n.id LIMIT ${limit} OFFSET ${offset})
+          SELECT n.id, n.path, n.title, n.tags, n.mtime, left(n.body, ${SNIPPET_SOURCE}) AS body, 0 AS score, p.total
+          FROM page p JOIN notes n ON n.id = p.id ORDER BY n.mtime DESC, n.id`,
+    );
+  } else {
+    const q = sql`to_tsquery('simple', ${parsed.tsquery})`;
+    const patterns = parsed.highlights.slice(0, 16).map((h) => `%${escapeLike(h.text)}%`);
+    const titleHit = patterns.length > 0 ? sql`(lower(n.title) LIKE ANY(${sql`ARRAY[${sql.join(patterns.map((p) => sql`${p}`), sql`, `)}]::text[]`}))` : sql`false`;
+    const candidates = Math.max(RANK_CANDIDATES, offset + limit);
+    list = await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
+      return rows<Row>(
+        tx,
+        sql`WITH matched AS (
+              SELECT n.id, count(*) OVER () AS total FROM notes n
+              WHERE n.search_vector @@ ${q} AND ${whereSql}
+              ORDER BY ${titleHit} DESC, n.mtime DESC, n.id LIMIT ${candidates}),
+            ranked AS (
+              SELECT m.id, m.total, ts_rank(n.search_vector, ${q}) AS score, n.mtime
+              FROM matched m JOIN notes n ON n.id = m.id
+              ORDER BY score DESC, n.mtime DESC, m.id LIMIT ${limit} OFFSET ${offset})
+            SELECT n.id, n.path, n.title, n.tags, n.mtime, left(n.body, ${SNIPPET_SOURCE}) AS body, r.score, r.total
+            FROM ranked r JOIN notes n ON n.id = r.id ORDER BY r.score DESC, r.mtime DESC, r.id`,
+      );
+    });
+  }
+
+  let total = list.length > 0 ? Number(list[0]!.total) : 0;
+  if (list.length === 0 && offset > 0) total = await countMatches(db, parsed, whereSql);
+  return {
+    total,
+    results: list.map((r) => ({
+      path: r.path,
+      title: r.title,
+      score: Math.round(Number(r.score) * 1e6) / 1e6,
+      snippet: makeSnippet(r.body ?? '', parsed.highlights),
+      tags: r.tags ?? [],
+      mtime: iso(r.mtime),
+    })),
+  };
+}
+
+async function countMatches(db: Db, parsed: ParsedQuery, whereSql: SQL): Promise<number> {
+  const match = parsed.tsquery === null ? sql`true` : sql`n.search_vector @@ to_tsquery('simple', ${parsed.tsquery})`;
+  const [row] = await rows<{ total: number | string }>(db, sql`SELECT count(*) AS total FROM notes n WHERE ${match} AND ${whereSql}`);
+  return Number(row?.total ?? 0);
+}
