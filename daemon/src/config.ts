@@ -32,6 +32,21 @@ const logFileMb = z.coerce.number({ error: 'must be a number' }).int('must be a 
 /** How many log files are kept (the current one included). */
 const logFiles = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100');
 
+/** The scheduled daily backup (design §9): off unless `enabled`; see daemon/src/ops/schedule.ts. */
+const backupSchema = z
+  .object({
+    enabled: z.boolean({ error: 'must be true or false' }).optional(),
+    time: z
+      .string({ error: 'must be a time of day as "HH:MM"' })
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as "HH:MM" (24-hour, local time)')
+      .optional(),
+    keep: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 1000').max(1000, 'must be between 1 and 1000').optional(),
+    keepDays: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be between 0 (no limit) and 3650').max(3650, 'must be between 0 (no limit) and 3650').optional(),
+    folder: z.string({ error: 'must be a folder path' }).trim().min(1, 'must not be empty').optional(),
+  })
+  .strict();
+export const BACKUP_DEFAULTS = { enabled: false, time: '03:00', keep: 7, keepDays: 30, folderName: 'backups' } as const;
+
 /** What the config file may hold (camelCase); every key optional. */
 const fileSchema = z
   .object({
@@ -42,6 +57,7 @@ const fileSchema = z
     logDir: z.string().trim().min(1).optional(),
     logFileMb: logFileMb.optional(),
     logFiles: logFiles.optional(),
+    backup: backupSchema.optional(),
   })
   .strict();
 
@@ -60,6 +76,8 @@ export type Config = z.infer<typeof configSchema> & {
   /** Loopback only: the daemon is never reachable from another machine. */
   host: '127.0.0.1';
   paths: { discovery: string; token: string; data: string; configFile: string; logs: string };
+  /** The scheduled backup, defaults applied; `folder` is absolute (relative paths are under HISHO_HOME). */
+  backup: { enabled: boolean; time: string; keep: number; keepDays: number; folder: string };
 };
 
 export class ConfigError extends Error {
@@ -146,5 +164,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       configFile,
       logs: parsed.data.logDir ? resolve(home, parsed.data.logDir) : join(home, HOME_FILES.logs),
     },
+    backup: resolveBackup(home, (fromFile as { backup?: z.infer<typeof backupSchema> }).backup),
+  };
+}
+
+function resolveBackup(home: string, b: z.infer<typeof backupSchema> = {}): Config['backup'] {
+  return {
+    enabled: b.enabled ?? BACKUP_DEFAULTS.enabled,
+    time: b.time ?? BACKUP_DEFAULTS.time,
+    keep: b.keep ?? BACKUP_DEFAULTS.keep,
+    keepDays: b.keepDays ?? BACKUP_DEFAULTS.keepDays,
+    folder: resolve(home, b.folder ?? BACKUP_DEFAULTS.folderName),
   };
 }

@@ -10,6 +10,9 @@ import { ensureLocalUser } from './db/local-user';
 import { acquireDataLock } from './db/lock';
 import { removeDiscovery, writeDiscovery } from './discovery';
 import type { Log } from './log';
+import { startMaintenance } from './ops/maintenance';
+import { OpsMetrics } from './ops/metrics';
+import { startBackupSchedule } from './ops/schedule';
 import { ensureToken } from './security/token';
 import { createApp } from './server/app';
 import { VERSION } from './version';
@@ -60,7 +63,8 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     const token = await ensureToken(config.paths.token);
 
     let port = config.port;
-    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log });
+    const ops = new OpsMetrics();
+    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops } });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(
@@ -74,6 +78,12 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
           server.closeIdleConnections();
         }),
     );
+
+    // Periodic maintenance and the scheduled backup (off by default): unref'd timers, stopped first at shutdown.
+    const maintenance = startMaintenance({ database, log, ops });
+    undo.push(() => maintenance.stop());
+    const backups = startBackupSchedule({ database, schedule: config.backup, log, ops });
+    undo.push(() => backups.stop());
 
     const url = `http://${config.host}:${port}`;
     await writeDiscovery(config.paths.discovery, { url, pid: process.pid, version: VERSION, startedAt: new Date(startedAt).toISOString() });
