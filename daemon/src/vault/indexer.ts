@@ -1,0 +1,595 @@
+/**
+ * The indexer of one vault: reconcile at start, then follow the watcher.
+ *
+ * Every change goes through one queue of vault paths. A path's fate is decided when its batch is
+ * processed, from the disk as it is then: gone or ignored → removed; same size and mtime as indexed
+ * → nothing; same bytes (sha256) → only size/mtime updated; otherwise read, parsed and upserted. So
+ * renames (unlink + add, in either order), folder moves and half-written files (debounced per path)
+ * all come out right, and an unchanged note is never parsed again.
+ *
+ * Batches of up to `batchSize` files are written in one transaction each, which also resolves the
+ * links touched by the batch and bumps the vault's index generation.
+ *
+ * A vault folder that disappears or cannot be read puts the vault in status 'error' (the index is
+ * kept); the folder is polled and the vault recovers by itself when it is back.
+ */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { lstat, readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/database';
+import { obsidianIntegrationSettings } from '../db/schema';
+import { NotANoteError, parseNote } from './parse';
+import { isIgnored, toVaultPath, type VaultFilter } from './paths';
+import { scanVault, type FileStat } from './scan';
+import {
+  indexedPathsUnder,
+  loadFailedFiles,
+  loadIndexedFiles,
+  writeBatch,
+  type BatchWrite,
+  type FileProblem,
+  type IndexedFile,
+} from './store';
+import type { Watch, WatchEvent } from './watcher';
+
+export type VaultStatus = 'idle' | 'indexing' | 'error';
+export type IndexPhase = 'starting' | 'scanning' | 'indexing' | 'watching' | 'error' | 'stopped';
+
+export interface IndexProgress {
+  vaultId: number;
+  status: VaultStatus;
+  phase: IndexPhase;
+  /** Files looked at in the current (or last) run: the scan's files, or the changed files reported by the watcher. */
+  seen: number;
+  /** Files read, parsed and written in the current (or last) run. */
+  indexed: number;
+  /** Files found unchanged (size + mtime, or same content). */
+  unchanged: number;
+  removed: number;
+  /** Files that could not be indexed (binary, unreadable). */
+  failed: number;
+  /** Files waiting in the queue. */
+  queued: number;
+  /** Files indexed per second over the current run (0 when idle). */
+  perSecond: number;
+  generation: number;
+  /** Why the vault is in 'error'. */
+  error: string | null;
+  startedAt: string | null;
+  lastSyncAt: string | null;
+}
+
+export type IndexEvent =
+  | { type: 'progress'; progress: IndexProgress }
+  | { type: 'file-error'; vaultId: number; path: string; severity: 'error' | 'warning'; message: string };
+
+export interface VaultIndexerOptions {
+  db: Db;
+  vaultId: number;
+  /** The vault folder (real path). */
+  root: string;
+  filter: VaultFilter;
+  watch: Watch;
+  /** Called for every event (the service forwards them to SSE clients and the cache pub/sub). */
+  onEvent?: (event: IndexEvent) => void;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  /** Quiet time per path before a changed file is read (several change events per write). */
+  debounceMs?: number;
+  /** How often a missing vault folder is checked for. */
+  rootPollMs?: number;
+  batchSize?: number;
+  readConcurrency?: number;
+}
+
+const DEFAULTS = { debounceMs: 200, rootPollMs: 5_000, batchSize: 500, readConcurrency: 16 };
+
+/** Bytes → text; invalid UTF-8 becomes U+FFFD (which parseNote counts towards "binary"). */
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+function reasonOf(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'the folder does not exist';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
+  if (err?.code === 'ENOTDIR') return 'it is not a folder';
+  return err?.message ?? String(e);
+}
+
+export class VaultIndexer {
+  readonly vaultId: number;
+  readonly root: string;
+  private readonly o: Required<Omit<VaultIndexerOptions, 'onEvent' | 'log'>> & Pick<VaultIndexerOptions, 'onEvent' | 'log'>;
+  private readonly emitter = new EventEmitter();
+
+  private running = false;
+  private closeWatcher: (() => Promise<void>) | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private readonly debounce = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Set<string>();
+  /** Stats already known from the scan (saves a second stat). */
+  private readonly knownStats = new Map<string, FileStat>();
+  private force = false;
+  private draining: Promise<void> | null = null;
+  private booting: Promise<void> | null = null;
+  private indexed = new Map<string, IndexedFile>();
+  private failedPaths = new Set<string>();
+
+  private progress: IndexProgress;
+  private runStartedMs = 0;
+  private runIndexed = 0;
+  /** How many files were parsed: tests check that an unchanged note is never parsed again. */
+  parses = 0;
+
+  constructor(options: VaultIndexerOptions) {
+    this.o = { ...DEFAULTS, ...options };
+    this.vaultId = options.vaultId;
+    this.root = options.root;
+    this.emitter.setMaxListeners(0);
+    this.progress = {
+      vaultId: options.vaultId,
+      status: 'idle',
+      phase: 'starting',
+      seen: 0,
+      indexed: 0,
+      unchanged: 0,
+      removed: 0,
+      failed: 0,
+      queued: 0,
+      perSecond: 0,
+      generation: 0,
+      error: null,
+      startedAt: null,
+      lastSyncAt: null,
+    };
+  }
+
+  getProgress(): IndexProgress {
+    return { ...this.progress, queued: this.pending.size + this.debounce.size };
+  }
+
+  on(listener: (e: IndexEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  private emit(event: IndexEvent): void {
+    this.emitter.emit('event', event);
+    try {
+      this.o.onEvent?.(event);
+    } catch {
+      // A listener's failure must not stop indexing.
+    }
+  }
+
+  private publishProgress(patch: Partial<IndexProgress> = {}): void {
+    Object.assign(this.progress, patch);
+    if (this.runStartedMs > 0) {
+      const seconds = (Date.now() - this.runStartedMs) / 1000;
+      this.progress.perSecond = seconds > 0 ? Math.round((this.runIndexed / seconds) * 10) / 10 : 0;
+    }
+    this.emit({ type: 'progress', progress: this.getProgress() });
+  }
+
+  /** Starts: checks the folder, watches it, reconciles. Resolves when the first reconcile is done (or the vault is in error). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.boot();
+  }
+
+  /** Resolves when nothing is queued or being written (for tests and the CLI). */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.booting) await this.booting;
+      if (this.draining) await this.draining;
+      if (this.debounce.size > 0) {
+        await new Promise((r) => setTimeout(r, this.o.debounceMs));
+        continue;
+      }
+      if (!this.booting && !this.draining && this.pending.size === 0) return;
+      if (this.pending.size > 0 && !this.draining) this.kick();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    for (const t of this.debounce.values()) clearTimeout(t);
+    this.debounce.clear();
+    this.pending.clear();
+    await this.closeWatcher?.().catch(() => undefined);
+    this.closeWatcher = null;
+    await this.booting?.catch(() => undefined);
+    await this.draining?.catch(() => undefined);
+    this.publishProgress({ phase: 'stopped', status: this.progress.status === 'error' ? 'error' : 'idle' });
+  }
+
+  /** A full reindex: every file is read and parsed again. */
+  async reindex(): Promise<void> {
+    if (!this.running) return;
+    this.force = true;
+    await this.booting;
+    this.booting = this.reconcile().finally(() => {
+      this.booting = null;
+    });
+    await this.booting;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Folder health
+  // -------------------------------------------------------------------------------------------
+
+  private async checkRoot(): Promise<string | null> {
+    try {
+      const s = await stat(this.root);
+      if (!s.isDirectory()) return 'it is not a folder';
+      await readdir(this.root);
+      return null;
+    } catch (e) {
+      return reasonOf(e);
+    }
+  }
+
+  private boot(): Promise<void> {
+    this.booting ??= (async () => {
+      const problem = await this.checkRoot();
+      if (problem) {
+        await this.enterError(problem);
+        return;
+      }
+      if (!this.running) return;
+      if (!this.closeWatcher) {
+        this.closeWatcher = this.o.watch(this.root, { ignored: (abs, isDir) => this.ignoredAbs(abs, isDir) }, (e) => this.onWatchEvent(e));
+      }
+      await this.reconcile();
+    })().finally(() => {
+      this.booting = null;
+    });
+    return this.booting;
+  }
+
+  private async enterError(reason: string): Promise<void> {
+    const message = `The vault folder ${this.root} cannot be read: ${reason}`;
+    const wasError = this.progress.status === 'error' && this.progress.error === message;
+    await this.closeWatcher?.().catch(() => undefined);
+    this.closeWatcher = null;
+    for (const t of this.debounce.values()) clearTimeout(t);
+    this.debounce.clear();
+    if (!wasError) {
+      this.o.log?.('warn', 'vault folder unavailable', { vaultId: this.vaultId, root: this.root, reason });
+      await this.saveStatus('error', message);
+      this.publishProgress({ status: 'error', phase: 'error', error: message });
+    }
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    if (!this.running || this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      if (!this.running) return;
+      void this.checkRoot().then((problem) => {
+        if (!this.running) return;
+        if (problem) {
+          this.schedulePoll();
+          return;
+        }
+        this.o.log?.('info', 'vault folder is back', { vaultId: this.vaultId, root: this.root });
+        void this.boot().catch((e: unknown) => this.o.log?.('error', 'vault restart failed', { vaultId: this.vaultId, error: String(e) }));
+      });
+    }, this.o.rootPollMs);
+    this.pollTimer.unref?.();
+  }
+
+  private statusWrites: Promise<void> = Promise.resolve();
+
+  /** Status writes are queued so they land in the order they were made. */
+  private saveStatus(status: VaultStatus, error: string | null, synced = false): Promise<void> {
+    this.statusWrites = this.statusWrites.then(() => this.writeStatus(status, error, synced));
+    return this.statusWrites;
+  }
+
+  private async writeStatus(status: VaultStatus, error: string | null, synced: boolean): Promise<void> {
+    try {
+      await this.o.db
+        .update(obsidianIntegrationSettings)
+        .set({ syncStatus: status, errorLog: error, ...(synced ? { lastSyncAt: new Date() } : {}) })
+        .where(eq(obsidianIntegrationSettings.id, this.vaultId));
+    } catch (e) {
+      this.o.log?.('warn', 'could not save the vault status', { vaultId: this.vaultId, error: String(e) });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reconcile and watch
+  // -------------------------------------------------------------------------------------------
+
+  private ignoredAbs(abs: string, isDir: boolean | undefined): boolean {
+    const rel = toVaultPath(this.root, abs);
+    if (rel.startsWith('..')) return true;
+    // A folder's extension is never checked; when not known yet, only the folder rules apply.
+    return isIgnored(rel, isDir !== false, this.o.filter) || (isDir === false && isIgnored(rel, false, this.o.filter));
+  }
+
+  private async reconcile(): Promise<void> {
+    this.reconciling = true;
+    try {
+      await this.reconcileOnce();
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    this.beginRun('scanning');
+    let scan;
+    try {
+      scan = await scanVault(this.root, this.o.filter);
+    } catch (e) {
+      await this.enterError(reasonOf(e));
+      return;
+    }
+    this.indexed = await loadIndexedFiles(this.o.db, this.vaultId);
+    this.failedPaths = await loadFailedFiles(this.o.db, this.vaultId);
+    const force = this.force;
+    this.force = false;
+    this.progress.seen = scan.files.size;
+    for (const [rel, s] of scan.files) {
+      const known = this.indexed.get(rel);
+      if (force || !known || known.size !== s.size || known.mtimeMs !== s.mtimeMs) {
+        this.knownStats.set(rel, s);
+        this.pending.add(rel);
+        if (force && known) this.forced.add(rel);
+      } else {
+        this.progress.unchanged++;
+      }
+    }
+    for (const rel of this.indexed.keys()) if (!scan.files.has(rel)) this.pending.add(rel);
+    for (const rel of this.failedPaths) if (!scan.files.has(rel)) this.pending.add(rel);
+    for (const p of scan.problems) this.emit({ type: 'file-error', vaultId: this.vaultId, path: p.path, severity: 'warning', message: p.message });
+    if (this.pending.size === 0) {
+      await this.finishRun();
+      return;
+    }
+    this.publishProgress({ phase: 'indexing' });
+    this.kick();
+    await this.draining;
+  }
+
+  private readonly forced = new Set<string>();
+  private reconciling = false;
+
+  private beginRun(phase: IndexPhase): void {
+    if (this.progress.status !== 'indexing') {
+      this.runStartedMs = Date.now();
+      this.runIndexed = 0;
+      void this.saveStatus('indexing', null);
+      this.publishProgress({
+        status: 'indexing',
+        phase,
+        error: null,
+        startedAt: new Date().toISOString(),
+        seen: 0,
+        indexed: 0,
+        unchanged: 0,
+        removed: 0,
+      });
+    } else {
+      this.publishProgress({ phase });
+    }
+  }
+
+  private async finishRun(): Promise<void> {
+    if (!this.running) return;
+    if (this.progress.status === 'error') return;
+    const now = new Date().toISOString();
+    await this.saveStatus('idle', null, true);
+    this.runStartedMs = 0;
+    this.publishProgress({ status: 'idle', phase: 'watching', perSecond: 0, lastSyncAt: now });
+  }
+
+  private onWatchEvent(e: WatchEvent): void {
+    if (!this.running) return;
+    if (e.type === 'ready') return;
+    if (e.type === 'error') {
+      void this.checkRoot().then((problem) => {
+        if (problem) void this.enterError(problem);
+        else this.o.log?.('warn', 'watcher error', { vaultId: this.vaultId, error: e.error?.message });
+      });
+      return;
+    }
+    if (!e.path) return;
+    const rel = toVaultPath(this.root, e.path);
+    if (rel === '' || rel.startsWith('..')) {
+      if (e.type === 'unlinkDir') {
+        void this.checkRoot().then(async (problem) => {
+          if (problem) await this.enterError(problem);
+        });
+      }
+      return;
+    }
+    switch (e.type) {
+      case 'add':
+      case 'change':
+      case 'unlink':
+        if (!isIgnored(rel, false, this.o.filter)) this.markDirty(rel);
+        return;
+      case 'unlinkDir':
+        void this.checkRoot().then(async (problem) => {
+          if (problem) return this.enterError(problem);
+          for (const p of await indexedPathsUnder(this.o.db, this.vaultId, rel)) this.markDirty(p);
+          for (const p of this.failedPaths) if (p.startsWith(`${rel}/`)) this.markDirty(p);
+        });
+        return;
+      case 'addDir':
+        if (isIgnored(rel, true, this.o.filter)) return;
+        void scanVault(this.root, this.o.filter, rel)
+          .then((s) => {
+            for (const p of s.files.keys()) this.markDirty(p);
+          })
+          .catch(() => undefined);
+        return;
+    }
+  }
+
+  private markDirty(rel: string): void {
+    const old = this.debounce.get(rel);
+    if (old) clearTimeout(old);
+    this.knownStats.delete(rel);
+    this.debounce.set(
+      rel,
+      setTimeout(() => {
+        this.debounce.delete(rel);
+        if (!this.running) return;
+        this.pending.add(rel);
+        this.kick();
+      }, this.o.debounceMs),
+    );
+  }
+
+  private kick(): void {
+    // In 'error' nothing is written: the recovery (boot → reconcile) picks everything up again.
+    if (this.draining || !this.running || this.progress.status === 'error') return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.pending.size > 0 && this.running && this.progress.status !== 'error') this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.pending.size === 0) return;
+    this.beginRun('indexing');
+    while (this.pending.size > 0 && this.running) {
+      const batch = [...this.pending].slice(0, this.o.batchSize);
+      for (const p of batch) this.pending.delete(p);
+      const problem = await this.checkRoot();
+      if (problem) {
+        for (const p of batch) this.pending.add(p);
+        await this.enterError(problem);
+        return;
+      }
+      try {
+        await this.processBatch(batch);
+      } catch (e) {
+        this.o.log?.('error', 'vault index batch failed', { vaultId: this.vaultId, error: String(e) });
+        this.publishProgress();
+        // Not retried in a loop: the next change or restart reconciles these files again.
+      }
+    }
+    if (this.pending.size === 0 && this.debounce.size === 0) await this.finishRun();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // One batch
+  // -------------------------------------------------------------------------------------------
+
+  private async processBatch(paths: string[]): Promise<void> {
+    const batch: BatchWrite = { upserts: [], touches: [], deletes: [], problems: [], clearProblems: [] };
+    const fileErrors: FileProblem[] = [];
+    let unchanged = 0;
+    const work = paths.map((rel) => async () => {
+      const abs = path.join(this.root, ...rel.split('/'));
+      const known = this.indexed.get(rel);
+      const wasFailed = this.failedPaths.has(rel);
+      const forced = this.forced.delete(rel);
+      const gone = () => {
+        if (known || wasFailed) batch.deletes.push(rel);
+      };
+      if (isIgnored(rel, false, this.o.filter)) return gone();
+      let s = this.knownStats.get(rel);
+      this.knownStats.delete(rel);
+      if (!s) {
+        try {
+          const l = await lstat(abs);
+          const st = l.isSymbolicLink() ? await stat(abs) : l;
+          if (!st.isFile()) return gone();
+          s = { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+        } catch {
+          return gone();
+        }
+      }
+      if (!forced && known && known.size === s.size && known.mtimeMs === s.mtimeMs) {
+        unchanged++;
+        return;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(abs);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EISDIR') return gone();
+        const p: FileProblem = { path: rel, severity: 'error', message: `Cannot read the file: ${reasonOf(e)}` };
+        batch.problems.push(p);
+        fileErrors.push(p);
+        return;
+      }
+      const contentHash = createHash('sha256').update(bytes).digest('hex');
+      if (!forced && known && known.contentHash === contentHash) {
+        batch.touches.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs });
+        unchanged++;
+        return;
+      }
+      this.parses++;
+      try {
+        const note = parseNote(rel, decoder.decode(bytes));
+        batch.upserts.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs, contentHash, note });
+        const messages = [note.frontmatterError, ...(note.warnings ?? [])].filter((m): m is string => Boolean(m));
+        if (messages.length > 0) {
+          const p: FileProblem = { path: rel, severity: 'warning', message: messages.join('; ') };
+          batch.problems.push(p);
+          fileErrors.push(p);
+        } else {
+          batch.clearProblems.push(rel);
+        }
+      } catch (e) {
+        const message = e instanceof NotANoteError ? e.message : `Cannot parse the file: ${(e as Error).message}`;
+        const p: FileProblem = { path: rel, severity: 'error', message };
+        batch.problems.push(p);
+        fileErrors.push(p);
+        // A note that became unreadable as a note leaves the index.
+        if (known) batch.deletes.push(rel);
+      }
+    });
+    await runLimited(work, this.o.readConcurrency);
+
+    const failedHere = batch.problems.filter((p) => p.severity === 'error').map((p) => p.path);
+    if (batch.upserts.length + batch.touches.length + batch.deletes.length + batch.problems.length + batch.clearProblems.length > 0) {
+      const { generation } = await writeBatch(this.o.db, this.vaultId, batch);
+      this.progress.generation = generation;
+    }
+    for (const d of batch.deletes) {
+      this.indexed.delete(d);
+      this.failedPaths.delete(d);
+    }
+    for (const t of batch.touches) {
+      const k = this.indexed.get(t.path);
+      if (k) this.indexed.set(t.path, { ...k, size: t.size, mtimeMs: t.mtimeMs });
+    }
+    for (const u of batch.upserts) {
+      this.indexed.set(u.path, { size: u.size, mtimeMs: u.mtimeMs, contentHash: u.contentHash });
+      this.failedPaths.delete(u.path);
+    }
+    for (const f of failedHere) this.failedPaths.add(f);
+    if (!this.reconciling) this.progress.seen += paths.length;
+    this.progress.indexed += batch.upserts.length;
+    this.runIndexed += batch.upserts.length;
+    this.progress.unchanged += unchanged;
+    this.progress.removed += batch.deletes.length;
+    this.progress.failed = this.failedPaths.size;
+    for (const p of fileErrors) this.emit({ type: 'file-error', vaultId: this.vaultId, ...p });
+    this.publishProgress();
+  }
+}
+
+async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      await task();
+    }
+  });
+  await Promise.all(workers);
+}
