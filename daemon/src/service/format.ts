@@ -3,7 +3,7 @@ import type { ServicePlan } from './types';
 
 /** Hides passwords in URLs for display (the files themselves carry them, written 0600). */
 function mask(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)[^\s@/"'<>]+@/gi, '$1***@');
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:)[^\s@/]+@/gi, '$1***@');
 }
 
 /** The plan as `--dry-run` prints it: every step, every file's full content, every command's argv. */

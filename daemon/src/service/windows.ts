@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { win32 } from 'node:path';
-import { vbsString, windowsCommandLine, xml } from './escape';
+import { vbsString, windowsArg, windowsCommandLine, xml } from './escape';
 import type { ServiceContext, ServiceManifest, ServicePlan, Step } from './types';
 
 export const WINDOWS_SERVICE_ID = 'hisho';
@@ -40,7 +40,8 @@ export function winswXml(ctx: ServiceContext): string {
     '  <name>Hisho</name>',
     '  <description>Hisho (秘書) daemon for Obsidian: keeps the vault index and the AI assistants running.</description>',
     `  <executable>${xml(ctx.paths.node)}</executable>`,
-    `  <argument>${xml(ctx.paths.entry)}</argument>`,
+    // Quoted here when it has spaces: WinSW joins <argument>s into one command line.
+    `  <argument>${xml(windowsArg(ctx.paths.entry))}</argument>`,
     '  <argument>serve</argument>',
     `  <workingdirectory>${xml(ctx.paths.home)}</workingdirectory>`,
     ...env,
