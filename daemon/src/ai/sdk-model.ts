@@ -1,0 +1,269 @@
+/**
+ * The real ChatModel: the AI SDK (`ai` 6) with its provider packages. The SDK's own retries are
+ * off (maxRetries: 0) so that retries, backoff, Retry-After, timeouts and cancellation follow one
+ * policy here for every provider, streams included, and every failure leaves as an AiError.
+ */
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateText, Output, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
+import type { z } from 'zod';
+import type { AiProvider } from '../db/schema';
+import { AiError, aiMessages, toAiError } from './errors';
+import type { ChatModel, ChatRequest, ChatStream, FinishReason, GenerateResult, ObjectResult, TextDelta, TokenUsage } from './provider';
+import { DEFAULT_CALL_POLICY, retryDelay, sleep, withRetry, type CallPolicy } from './retry';
+
+export interface ProviderConfig {
+  provider: AiProvider;
+  model: string;
+  /** Required for openai, claude and gemini; optional for local OpenAI-compatible servers. */
+  apiKey?: string;
+  /** Overrides the provider's endpoint (required in practice for openai_compatible). */
+  baseUrl?: string;
+}
+
+export interface ModelOptions {
+  policy?: Partial<CallPolicy>;
+  /** Hears about retries (never receives the key or the prompt). */
+  onRetry?: (info: { model: string; kind: string; status?: number; delayMs: number; attempt: number }) => void;
+}
+
+/** Ollama's OpenAI-compatible endpoint, the most common local server. */
+export const DEFAULT_COMPATIBLE_BASE_URL = 'http://127.0.0.1:11434/v1';
+
+export const PROVIDER_NAMES: Record<AiProvider, string> = {
+  openai: 'OpenAI',
+  claude: 'Anthropic',
+  gemini: 'Google Gemini',
+  openai_compatible: 'The local model server',
+};
+
+const KEY_REQUIRED: Record<AiProvider, boolean> = { openai: true, claude: true, gemini: true, openai_compatible: false };
+
+function who(config: ProviderConfig): string {
+  if (config.provider === 'openai_compatible') {
+    return `The model server at ${config.baseUrl ?? DEFAULT_COMPATIBLE_BASE_URL} (${config.model})`;
+  }
+  return `${PROVIDER_NAMES[config.provider]} (${config.model})`;
+}
+
+function languageModel(config: ProviderConfig): LanguageModel {
+  const { apiKey, baseUrl: baseURL, model } = config;
+  switch (config.provider) {
+    case 'openai':
+      // Chat Completions rather than the Responses API: the same wire protocol as every
+      // OpenAI-compatible server, and what most proxies speak.
+      return createOpenAI({ apiKey, baseURL }).chat(model);
+    case 'claude':
+      return createAnthropic({ apiKey, baseURL })(model);
+    case 'gemini':
+      return createGoogleGenerativeAI({ apiKey, baseURL })(model);
+    case 'openai_compatible':
+      return createOpenAICompatible({
+        name: 'openai_compatible',
+        baseURL: baseURL ?? DEFAULT_COMPATIBLE_BASE_URL,
+        apiKey: apiKey || undefined,
+        includeUsage: true,
+        supportsStructuredOutputs: true,
+      }).chatModel(model);
+  }
+}
+
+export function toUsage(u: LanguageModelUsage | undefined): TokenUsage {
+  const inputTokens = u?.inputTokens ?? 0;
+  const outputTokens = u?.outputTokens ?? 0;
+  return { inputTokens, outputTokens, totalTokens: u?.totalTokens ?? inputTokens + outputTokens };
+}
+
+function toFinish(reason: string | undefined): FinishReason {
+  return reason === 'stop' || reason === 'length' || reason === 'content-filter' ? reason : 'other';
+}
+
+function toMessages(req: ChatRequest): ModelMessage[] {
+  return req.messages.map((m) => ({ role: m.role, content: m.content }));
+}
+
+/**
+ * One attempt's signal: the caller's signal plus our own timer. `timedOut()` tells whether the
+ * timer fired, so an abort becomes 'timeout' or 'cancelled' correctly.
+ */
+function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController();
+  let timedOutAfter: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOutAfter = ms;
+      controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+    }, ms);
+  };
+  const onAbort = () => controller.abort(caller!.reason);
+  if (caller?.aborted) controller.abort(caller.reason);
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  arm(timeoutMs);
+  return {
+    signal: controller.signal,
+    /** Restarts the timer (each chunk of a stream). */
+    rearm: arm,
+    context: () => ({ cancelled: caller?.aborted === true && timedOutAfter === undefined, timedOutAfterMs: timedOutAfter }),
+    /** Stops the timer; `abort` also ends the HTTP request (a consumer that stopped early). */
+    dispose(abort = false) {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+      if (abort && !controller.signal.aborted) controller.abort(new DOMException('stopped', 'AbortError'));
+    },
+  };
+}
+
+function missingKey(config: ProviderConfig): AiError | undefined {
+  if (KEY_REQUIRED[config.provider] && !config.apiKey) {
+    return new AiError('not_configured', `${PROVIDER_NAMES[config.provider]} needs an API key; set one for this assistant.`);
+  }
+  return undefined;
+}
+
+export function createChatModel(config: ProviderConfig, options: ModelOptions = {}): ChatModel {
+  const policy: CallPolicy = { ...DEFAULT_CALL_POLICY, ...options.policy };
+  const label = who(config);
+  const id = `${config.provider}:${config.model}`;
+  const model = languageModel(config);
+  const onRetry = (e: AiError, delayMs: number, attempt: number) =>
+    options.onRetry?.({ model: id, kind: e.kind, status: e.detail.status, delayMs, attempt });
+
+  function common(req: ChatRequest, signal: AbortSignal) {
+    return {
+      model,
+      system: req.system,
+      messages: toMessages(req),
+      temperature: req.temperature,
+      maxOutputTokens: req.maxOutputTokens,
+      maxRetries: 0,
+      abortSignal: signal,
+    };
+  }
+
+  async function once<T>(req: ChatRequest, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const missing = missingKey(config);
+    if (missing) throw missing;
+    return withRetry(
+      async () => {
+        if (req.signal?.aborted) throw new AiError('cancelled', aiMessages.cancelled());
+        const a = attemptSignal(req.signal, policy.timeoutMs);
+        try {
+          return await run(a.signal);
+        } catch (e) {
+          throw toAiError(e, label, a.context());
+        } finally {
+          a.dispose();
+        }
+      },
+      policy,
+      req.signal,
+      onRetry,
+    );
+  }
+
+  async function generate(req: ChatRequest): Promise<GenerateResult> {
+    return once(req, async (signal) => {
+      const r = await generateText(common(req, signal));
+      if (r.rawFinishReason === undefined && r.text === '') throw new AiError('bad_response', aiMessages.badResponse(label));
+      return { text: r.text, usage: toUsage(r.totalUsage), finishReason: toFinish(r.finishReason) };
+    });
+  }
+
+  async function generateObject<S extends z.ZodType>(req: ChatRequest, schema: S, opts: { name?: string; description?: string } = {}): Promise<ObjectResult<z.output<S>>> {
+    const call = (r: ChatRequest) =>
+      once(r, async (signal) => {
+        const result = await generateText({
+          ...common(r, signal),
+          output: Output.object({ schema, name: opts.name, description: opts.description }),
+          providerOptions: { openai: { strictJsonSchema: false } },
+        });
+        return { object: result.output as z.output<S>, usage: toUsage(result.totalUsage) };
+      });
+    try {
+      return await call(req);
+    } catch (e) {
+      // One second chance with the reason, when the model answered but not in the right shape.
+      if (!(e instanceof AiError) || e.kind !== 'schema_mismatch') throw e;
+      const bad = e.detail.replyText;
+      if (bad === undefined) throw e;
+      const retry: ChatRequest = {
+        ...req,
+        messages: [
+          ...req.messages,
+          { role: 'assistant', content: bad },
+          { role: 'user', content: `That answer did not match the required JSON schema (${e.message}). Reply again with only the JSON object.` },
+        ],
+      };
+      return call(retry);
+    }
+  }
+
+  function stream(req: ChatRequest): ChatStream {
+    let settle!: { resolve: (r: GenerateResult) => void; reject: (e: AiError) => void };
+    const final = new Promise<GenerateResult>((resolve, reject) => (settle = { resolve, reject }));
+    final.catch(() => undefined); // the iterator reports the same error; nobody must await final
+    async function* chunks(): AsyncGenerator<TextDelta> {
+      let text = '';
+      let done = false;
+      try {
+        const missing = missingKey(config);
+        if (missing) throw missing;
+        for (let attempt = 1; ; attempt++) {
+          if (req.signal?.aborted) throw new AiError('cancelled', aiMessages.cancelled());
+          const a = attemptSignal(req.signal, policy.timeoutMs);
+          let yielded = false;
+          try {
+            const result = streamText({ ...common(req, a.signal), onError: () => undefined });
+            let finish: { reason: string | undefined; raw: string | undefined; usage: LanguageModelUsage } | undefined;
+            for await (const part of result.fullStream) {
+              a.rearm(policy.idleTimeoutMs);
+              if (part.type === 'text-delta' && part.text) {
+                text += part.text;
+                yielded = true;
+                yield { type: 'text', text: part.text };
+              } else if (part.type === 'error') {
+                throw part.error;
+              } else if (part.type === 'abort') {
+                throw a.signal.reason ?? new DOMException('aborted', 'AbortError');
+              } else if (part.type === 'finish') {
+                finish = { reason: part.finishReason, raw: part.rawFinishReason, usage: part.totalUsage };
+              }
+            }
+            // A stream that ends without the provider's finish reason was cut off.
+            if (!finish || finish.raw === undefined) throw new AiError('bad_response', aiMessages.truncated(label));
+            done = true;
+            settle.resolve({ text, usage: toUsage(finish.usage), finishReason: toFinish(finish.reason) });
+            return;
+          } catch (e) {
+            const err = a.signal.aborted || !(e instanceof AiError) ? toAiError(e, label, a.context()) : e;
+            // Retrying is only safe before any text reached the consumer.
+            const retryable = !yielded && err.retryable && attempt <= policy.maxRetries && !req.signal?.aborted;
+            if (!retryable) throw err;
+            const delay = retryDelay(err, attempt, policy);
+            if (delay === undefined) throw err;
+            onRetry(err, delay, attempt);
+            await sleep(delay, req.signal).catch(() => {
+              throw new AiError('cancelled', aiMessages.cancelled());
+            });
+          } finally {
+            a.dispose(!done);
+          }
+        }
+      } catch (e) {
+        const err = toAiError(e, label);
+        settle.reject(err);
+        throw err;
+      } finally {
+        // The consumer stopped iterating early (return()): that is a cancel.
+        if (!done) settle.reject(new AiError('cancelled', aiMessages.cancelled()));
+      }
+    }
+    return { chunks: chunks(), final };
+  }
+
+  return { id, generate, stream, generateObject };
+}
