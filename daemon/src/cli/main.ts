@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { DataFolderLockedError } from '../db/lock';
 import { VERSION } from '../version';
+import { runBackup, runRestore } from './backup';
+import { runDbMove } from './db-move';
 import { runDoctor } from './doctor';
 import { runMigrate } from './migrate';
 import { installPlugin } from './plugin-install';
@@ -15,7 +17,8 @@ Usage: hisho <command> [options]
 
 Commands:
   serve                      Run the daemon on 127.0.0.1 (PGlite and an in-process cache unless
-                             DATABASE_URL / REDIS_URL are set); applies pending migrations first
+                             DATABASE_URL / REDIS_URL are set); applies pending migrations first;
+                             --vault PATH (or HISHO_VAULT) registers and indexes that vault folder
   migrate                    Apply pending database migrations and exit
   token                      Print the bearer token the plugin uses (created if missing)
   doctor                     Check Node, the config, the database and its migrations, Redis, the
@@ -27,6 +30,12 @@ Commands:
   service start | stop       Start or stop the installed service
   service status             Installed or not, running or not, and where the logs are
                              (install, uninstall, start, stop: --dry-run prints the plan instead)
+  backup [FILE]              Back up every table into FILE (default: a dated file in HISHO_HOME/backups);
+                             --format pg uses pg_dump (PostgreSQL servers only)
+  restore FILE               Check FILE whole, then restore it in one transaction (a Hisho backup or a
+                             pg_dump archive); --replace to overwrite a database that holds data
+  db move --to <url>         Copy the embedded database into an empty PostgreSQL server, verify every
+                             table (rows and checksums), switch config.json to it; the old folder is kept
   plugin install <vault>     Copy the built plugin into <vault>/.obsidian/plugins/hisho/
 
 Options:
@@ -56,11 +65,15 @@ export async function main(argv: string[]): Promise<number> {
     strict: false,
     options: {
       help: { type: 'boolean', short: 'h' },
+      vault: { type: 'string' },
       version: { type: 'boolean', short: 'v' },
       force: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       user: { type: 'boolean' },
       platform: { type: 'string' },
+      format: { type: 'string' },
+      replace: { type: 'boolean' },
+      to: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -75,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'serve':
-        return await runServe(loadConfig());
+        return await runServe(loadConfig(typeof values.vault === 'string' ? { ...process.env, HISHO_VAULT: values.vault } : process.env));
       case 'migrate':
         return await runMigrate(loadConfig());
       case 'token':
@@ -93,6 +106,20 @@ export async function main(argv: string[]): Promise<number> {
           },
           { config: loadConfig() },
         );
+      case 'backup':
+        return await runBackup(loadConfig(), rest[0], { format: typeof values.format === 'string' ? values.format : undefined });
+      case 'restore':
+        if (!rest[0]) {
+          process.stderr.write('Usage: hisho restore <backup file> [--replace]\n');
+          return 2;
+        }
+        return await runRestore(loadConfig(), rest[0], { replace: values.replace === true });
+      case 'db':
+        if (rest[0] !== 'move') {
+          process.stderr.write('Usage: hisho db move --to postgres://user:password@host:5432/database\n');
+          return 2;
+        }
+        return await runDbMove(loadConfig(), typeof values.to === 'string' ? values.to : undefined);
       case 'plugin':
         if (rest[0] !== 'install' || !rest[1]) {
           process.stderr.write('Usage: hisho plugin install <path to your vault>\n');
