@@ -58,6 +58,7 @@ const fileSchema = z
     logFileMb: logFileMb.optional(),
     logFiles: logFiles.optional(),
     backup: backupSchema.optional(),
+    vault: z.string().trim().min(1).optional(),
   })
   .strict();
 
@@ -70,6 +71,8 @@ const configSchema = z.object({
   logDir: z.string().trim().min(1).optional(),
   logFileMb,
   logFiles,
+  /** A vault folder to register (and index) at start: HISHO_VAULT or `hisho serve --vault PATH`. */
+  vault: z.string().trim().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -96,6 +99,7 @@ const ENV_KEYS = {
   HISHO_LOG_DIR: 'logDir',
   HISHO_LOG_FILE_MB: 'logFileMb',
   HISHO_LOG_FILES: 'logFiles',
+  HISHO_VAULT: 'vault',
 } as const;
 
 function issuesToProblems(issues: z.core.$ZodIssue[], name: (key: string) => string): string[] {

@@ -15,6 +15,8 @@ import { OpsMetrics } from './ops/metrics';
 import { startBackupSchedule } from './ops/schedule';
 import { ensureToken } from './security/token';
 import { createApp } from './server/app';
+import { closeAllSse } from './server/sse';
+import { VaultService } from './vault/service';
 import { VERSION } from './version';
 
 export interface RunningDaemon {
@@ -64,7 +66,8 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
 
     let port = config.port;
     const ops = new OpsMetrics();
-    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops } });
+    const vaults = new VaultService({ db: database.db, cache, log: (level, message, extra) => log(level, message, { component: 'vault', ...extra }) });
+    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(
@@ -78,6 +81,18 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
           server.closeIdleConnections();
         }),
     );
+
+    // Open event streams end before the server closes (else it would wait for them).
+    undo.push(async () => closeAllSse());
+    // The vault indexers: each enabled vault is reconciled in the background, then watched.
+    await vaults.start();
+    undo.push(() => vaults.stop());
+    if (config.vault) {
+      const { vault, created } = await vaults.register(config.vault).catch((e: unknown) => {
+        throw new Error(`HISHO_VAULT / --vault: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+      log('info', created ? 'vault registered' : 'vault already registered', { vaultId: vault.row.id, path: vault.row.vaultPath });
+    }
 
     // Periodic maintenance and the scheduled backup (off by default): unref'd timers, stopped first at shutdown.
     const maintenance = startMaintenance({ database, log, ops });

@@ -7,6 +7,7 @@ import { preferenceEndpoints } from './preferences';
 import { roleEndpoints } from './roles';
 import { searchEndpoints } from './search';
 import { teamEndpoints } from './teams';
+import { vaultEndpoints } from './vaults';
 
 export const API_PREFIX = '/api/v1';
 
@@ -23,5 +24,6 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   roles: roleEndpoints,
   personas: personaEndpoints,
   teams: teamEndpoints,
+  vaults: vaultEndpoints,
   search: searchEndpoints,
 };

@@ -5,6 +5,7 @@ import { API_PREFIX } from '../../../shared/contracts';
 import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import type { Log } from '../log';
+import type { VaultService } from '../vault/service';
 import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
 import { ApiError, errorBody, handleError } from './errors';
 import { requestLog } from './request-log';
@@ -17,6 +18,7 @@ import { roleRoutes } from './routes/roles';
 import { searchRoutes } from './routes/search';
 import { systemRoutes } from './routes/system';
 import { teamRoutes } from './routes/teams';
+import { vaultRoutes } from './routes/vaults';
 import { obsidianCors, requireLoopbackHost, requireToken } from './security';
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -33,6 +35,8 @@ export interface AppDeps {
   startedAt: number;
   localUserId: number;
   log: Log;
+  /** The vault registry and indexers (started by the daemon); without it vaults are stored but not indexed. */
+  vaults?: VaultService;
   /** Request metrics and the times of maintenance/backup runs (GET /api/v1/metrics); created if absent. */
   metrics?: { http?: HttpMetrics; ops?: OpsMetrics };
 }
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', roleRoutes(deps));
   api.route('/', personaRoutes(deps));
   api.route('/', teamRoutes(deps));
+  api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
   app.route(API_PREFIX, api);
 
