@@ -5,11 +5,12 @@
  * The slow path is a term found in most notes: ranking reads every matching vector (51 ms on
  * PostgreSQL for a term in every row of 10k notes, with a sequential scan chosen by the planner).
  * So:
- *  1. the matches are found through the GIN index only (the planner is told not to scan the table:
- *     set_config('enable_seqscan','off') for this transaction; jit off too), which reads no vector;
- *  2. at most RANK_CANDIDATES of them are ranked: when there are more, the candidates are the notes
- *     whose title contains a query term, then the newest (a cheap order that reads no vector);
- *     `total` still counts every match;
+ *  1. the matches are counted through the GIN index only (the planner is told not to scan the
+ *     table: set_config('enable_seqscan','off') for this transaction; jit off too), which reads
+ *     no vector and, with no filter, often no heap page;
+ *  2. up to RANK_ALL matches are all ranked; beyond that only a bounded candidate set is: the notes
+ *     whose title starts with a query word (btree on lower(title)) plus the first RANK_SAMPLE
+ *     matches from the index. `total` still counts every match;
  *  3. the body is read only for the page that is returned, for its snippet.
  * Ranking is ts_rank with the default weights {D 0.1, C 0.2, B 0.4, A 1.0}: a title match outranks
  * any number of body matches.
@@ -19,8 +20,12 @@ import type { Db } from '../db/database';
 import type { ParsedQuery, SearchFilters } from './query';
 import { makeSnippet, type Snippet } from './snippet';
 
-/** The most matches that are ranked exactly (the rest are ordered by title match and recency). */
-export const RANK_CANDIDATES = 2000;
+/** Up to this many matches, every match is ranked. */
+export const RANK_ALL = 1000;
+/** Over RANK_ALL, the first this many matches from the index are ranked, ... */
+export const RANK_SAMPLE = 300;
+/** ... together with up to this many whose title starts with a query word. */
+export const TITLE_CANDIDATES = 100;
 /** Characters of a body read for its snippet. */
 const SNIPPET_SOURCE = 20_000;
 
@@ -89,7 +94,19 @@ interface Row {
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
-export async function searchNotes(db: Db, vaultId: number, parsed: ParsedQuery, limit: number, offset: number): Promise<SearchPage> {
+export interface RankTuning {
+  rankAll: number;
+  sample: number;
+}
+
+export async function searchNotes(
+  db: Db,
+  vaultId: number,
+  parsed: ParsedQuery,
+  limit: number,
+  offset: number,
+  tuning: RankTuning = { rankAll: RANK_ALL, sample: RANK_SAMPLE },
+): Promise<SearchPage> {
   const where: SQL[] = [sql`n.vault_id = ${vaultId}`, ...filterConditions(parsed.filters)];
   if (parsed.excludeQuery) where.push(sql`NOT (n.search_vector @@ to_tsquery('simple', ${parsed.excludeQuery}))`);
   const whereSql = sql.join(where, sql` AND `);
@@ -107,29 +124,55 @@ export async function searchNotes(db: Db, vaultId: number, parsed: ParsedQuery, 
     );
   } else {
     const q = sql`to_tsquery('simple', ${parsed.tsquery})`;
-    const patterns = parsed.highlights.slice(0, 16).map((h) => `%${escapeLike(h.text)}%`);
-    const titleHit = patterns.length > 0 ? sql`(lower(n.title) LIKE ANY(${sql`ARRAY[${sql.join(patterns.map((p) => sql`${p}`), sql`, `)}]::text[]`}))` : sql`false`;
-    const candidates = Math.max(RANK_CANDIDATES, offset + limit);
-    list = await db.transaction(async (tx) => {
+    const match = sql`n.search_vector @@ ${q} AND ${whereSql}`;
+    const page = await db.transaction(async (tx) => {
+      // Index scans only: a sequential scan would read (and detoast) every vector of the vault.
       await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
-      return rows<Row>(
+      // Counting through the GIN index reads no vector (and often no heap page).
+      const [c] = await rows<{ total: number | string }>(tx, sql`SELECT count(*) AS total FROM notes n WHERE ${match}`);
+      const total = Number(c?.total ?? 0);
+      if (total === 0 || offset >= total) return { total, ranked: [] as Array<{ id: number | string; score: number | string }> };
+      let candidates: SQL;
+      if (total <= tuning.rankAll) {
+        candidates = sql`SELECT n.id FROM notes n WHERE ${match}`;
+      } else {
+        // Too many to rank: the notes whose title starts with a query word, plus the first matches
+        // the index gives (enough for the page asked for).
+        const prefixes = parsed.highlights.slice(0, 8).map((h) => `${escapeLike(h.text)}%`);
+        const titled = prefixes.length
+          ? sql`(SELECT n.id FROM notes n WHERE lower(n.title) LIKE ANY(ARRAY[${sql.join(prefixes.map((p) => sql`${p}`), sql`, `)}]::text[]) AND ${match} LIMIT ${TITLE_CANDIDATES}) UNION `
+          : sql``;
+        candidates = sql`${titled}(SELECT n.id FROM notes n WHERE ${match} LIMIT ${Math.max(tuning.sample, offset + limit)})`;
+      }
+      const ranked = await rows<{ id: number | string; score: number | string }>(
         tx,
-        sql`WITH matched AS (
-              SELECT n.id, count(*) OVER () AS total FROM notes n
-              WHERE n.search_vector @@ ${q} AND ${whereSql}
-              ORDER BY ${titleHit} DESC, n.mtime DESC, n.id LIMIT ${candidates}),
-            ranked AS (
-              SELECT m.id, m.total, ts_rank(n.search_vector, ${q}) AS score, n.mtime
-              FROM matched m JOIN notes n ON n.id = m.id
-              ORDER BY score DESC, n.mtime DESC, m.id LIMIT ${limit} OFFSET ${offset})
-            SELECT n.id, n.path, n.title, n.tags, n.mtime, left(n.body, ${SNIPPET_SOURCE}) AS body, r.score, r.total
-            FROM ranked r JOIN notes n ON n.id = r.id ORDER BY r.score DESC, r.mtime DESC, r.id`,
+        sql`SELECT n.id, ts_rank(n.search_vector, ${q}) AS score FROM notes n
+            WHERE n.id IN (${candidates})
+            ORDER BY score DESC, n.mtime DESC, n.id LIMIT ${limit} OFFSET ${offset}`,
       );
+      return { total, ranked };
     });
+    if (page.ranked.length === 0) return { total: page.total, results: [] };
+    const ids = page.ranked.map((r) => Number(r.id));
+    const details = await rows<Omit<Row, 'score' | 'total'>>(
+      db,
+      sql`SELECT n.id, n.path, n.title, n.tags, n.mtime, left(n.body, ${SNIPPET_SOURCE}) AS body FROM notes n
+          WHERE n.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+    );
+    const byId = new Map(details.map((d) => [Number(d.id), d]));
+    list = page.ranked.flatMap((r) => {
+      const d = byId.get(Number(r.id));
+      return d ? [{ ...d, score: r.score, total: page.total }] : [];
+    });
+    return toPage(list, page.total, parsed);
   }
 
   let total = list.length > 0 ? Number(list[0]!.total) : 0;
   if (list.length === 0 && offset > 0) total = await countMatches(db, parsed, whereSql);
+  return toPage(list, total, parsed);
+}
+
+function toPage(list: Row[], total: number, parsed: ParsedQuery): SearchPage {
   return {
     total,
     results: list.map((r) => ({

@@ -4,6 +4,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuery } from '../../src/search/query';
+import { searchNotes } from '../../src/search/search';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
 import { bumpGeneration, createVault, insertNotes, type FixtureNote } from './fixtures';
@@ -17,6 +19,7 @@ const NOTES: FixtureNote[] = [
   { path: 'Notes/Borrow.md', body: 'This note mentions rust rust rust rust rust many times in the body and borrowing.', tags: ['misc'], mtime: '2022-01-01T10:00:00Z', links: ['Rust Ownership', 'Missing Note', 'image.png'] },
   { path: 'Notes/Phrase.md', body: 'The quick brown fox jumps over the lazy dog.', tags: [], mtime: '2024-02-01T10:00:00Z', links: ['Rust Ownership#Borrow|own'] },
   { path: 'Notes/Reverse.md', body: 'The dog is lazy and the fox is brown and quick.', tags: [], mtime: '2024-02-02T10:00:00Z', links: ['missing note'] },
+  { path: 'Filler.md', body: 'What filler text is for.', mtime: '2019-01-01T00:00:00Z' },
   { path: 'Rust.md', body: 'A short note about the language.', tags: ['programming'], mtime: '2021-01-01T10:00:00Z' },
   { path: 'Ｆｕｌｌ.md', title: 'ＦＵＬＬＷＩＤＴＨ Title', body: 'Written in ｆｕｌｌｗｉｄｔｈ letters', mtime: '2024-04-01T10:00:00Z' },
   ...Array.from({ length: 30 }, (_, i) => ({ path: `Bulk/Common ${String(i).padStart(2, '0')}.md`, body: `common word filler number ${i}`, mtime: new Date(Date.UTC(2020, 0, 1 + i)).toISOString() })),
@@ -123,6 +126,17 @@ for (const target of testDatabaseTargets()) {
       expect(seen.size).toBe(30);
       const past = await search({ q: 'common', limit: 10, offset: 40 });
       expect(past.body).toMatchObject({ results: [], total: 30 });
+    });
+
+    it('ranks a bounded candidate set when a term matches too many notes', async () => {
+      const parsed = parseQuery({ q: 'filler' });
+      const page = await searchNotes(app.database.db, vaultId, parsed, 10, 0, { rankAll: 5, sample: 5 });
+      expect(page.total).toBe(31);
+      expect(page.results).toHaveLength(10);
+      expect(page.results[0]!.path).toBe('Filler.md');
+      const deep = await searchNotes(app.database.db, vaultId, parsed, 10, 20, { rankAll: 5, sample: 5 });
+      expect(deep.results).toHaveLength(10);
+      expect(deep.total).toBe(31);
     });
 
     it('returns snippets with marks, tags, mtime and vault-relative paths', async () => {
