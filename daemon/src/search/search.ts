@@ -132,9 +132,9 @@ export async function searchNotes(
       const [c] = await rows<{ total: number | string }>(tx, sql`SELECT count(*) AS total FROM notes n WHERE ${match}`);
       const total = Number(c?.total ?? 0);
       if (total === 0 || offset >= total) return { total, ranked: [] as Array<{ id: number | string; score: number | string }> };
-      let candidates: SQL;
+      let scope: SQL;
       if (total <= tuning.rankAll) {
-        candidates = sql`SELECT n.id FROM notes n WHERE ${match}`;
+        scope = match;
       } else {
         // Too many to rank: the notes whose title starts with a query word, plus the first matches
         // the index gives (enough for the page asked for).
@@ -142,12 +142,11 @@ export async function searchNotes(
         const titled = prefixes.length
           ? sql`(SELECT n.id FROM notes n WHERE lower(n.title) LIKE ANY(ARRAY[${sql.join(prefixes.map((p) => sql`${p}`), sql`, `)}]::text[]) AND ${match} LIMIT ${TITLE_CANDIDATES}) UNION `
           : sql``;
-        candidates = sql`${titled}(SELECT n.id FROM notes n WHERE ${match} LIMIT ${Math.max(tuning.sample, offset + limit)})`;
+        scope = sql`n.id IN (${titled}(SELECT n.id FROM notes n WHERE ${match} LIMIT ${Math.max(tuning.sample, offset + limit)}))`;
       }
       const ranked = await rows<{ id: number | string; score: number | string }>(
         tx,
-        sql`SELECT n.id, ts_rank(n.search_vector, ${q}) AS score FROM notes n
-            WHERE n.id IN (${candidates})
+        sql`SELECT n.id, ts_rank(n.search_vector, ${q}) AS score FROM notes n WHERE ${scope}
             ORDER BY score DESC, n.mtime DESC, n.id LIMIT ${limit} OFFSET ${offset}`,
       );
       return { total, ranked };
