@@ -60,8 +60,9 @@ export type SearchResult = z.output<typeof searchResultSchema>;
 
 export const searchResponseSchema = z.object({
   results: z.array(searchResultSchema),
-  /** Every match, not only this page. */
+  /** Every match, not only this page; capped at 1000 for very common terms (then totalExact is false: "1000+"). */
   total: z.number().int(),
+  totalExact: z.boolean(),
   vault: z.number().int(),
   /** Parts of q past the term limit (32) that were not used; absent when none. */
   ignored: z.array(z.string()).optional(),

@@ -8,6 +8,7 @@
  *  1. the matches are counted through the GIN index only (the planner is told not to scan the
  *     table: set_config('enable_seqscan','off') for this transaction; jit off too), which reads
  *     no vector and, with no filter, often no heap page;
+ *     The count stops at COUNT_LIMIT (then `total` is that and `totalExact` false);
  *  2. up to RANK_ALL matches are all ranked; beyond that only a bounded candidate set is: the notes
  *     whose title starts with a query word (btree on lower(title)) plus the first RANK_SAMPLE
  *     matches from the index. `total` still counts every match;
@@ -20,6 +21,8 @@ import type { Db } from '../db/database';
 import type { ParsedQuery, SearchFilters } from './query';
 import { makeSnippet, type Snippet } from './snippet';
 
+/** Matches are counted up to this many; past it `total` is this number and `totalExact` false. */
+export const COUNT_LIMIT = 1000;
 /** Up to this many matches, every match is ranked. */
 export const RANK_ALL = 1000;
 /** Over RANK_ALL, the first this many matches from the index are ranked, ... */
@@ -40,7 +43,9 @@ export interface SearchHit {
 
 export interface SearchPage {
   results: SearchHit[];
+  /** Every match, or COUNT_LIMIT when there are more (totalExact false). */
   total: number;
+  totalExact: boolean;
 }
 
 type Executor = Pick<Db, 'execute'>;
@@ -97,6 +102,7 @@ const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOStr
 export interface RankTuning {
   rankAll: number;
   sample: number;
+  countLimit: number;
 }
 
 export async function searchNotes(
@@ -105,7 +111,7 @@ export async function searchNotes(
   parsed: ParsedQuery,
   limit: number,
   offset: number,
-  tuning: RankTuning = { rankAll: RANK_ALL, sample: RANK_SAMPLE },
+  tuning: RankTuning = { rankAll: RANK_ALL, sample: RANK_SAMPLE, countLimit: COUNT_LIMIT },
 ): Promise<SearchPage> {
   const where: SQL[] = [sql`n.vault_id = ${vaultId}`, ...filterConditions(parsed.filters)];
   if (parsed.excludeQuery) where.push(sql`NOT (n.search_vector @@ to_tsquery('simple', ${parsed.excludeQuery}))`);
@@ -128,12 +134,18 @@ export async function searchNotes(
     const page = await db.transaction(async (tx) => {
       // Index scans only: a sequential scan would read (and detoast) every vector of the vault.
       await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
-      // Counting through the GIN index reads no vector (and often no heap page).
-      const [c] = await rows<{ total: number | string }>(tx, sql`SELECT count(*) AS total FROM notes n WHERE ${match}`);
-      const total = Number(c?.total ?? 0);
-      if (total === 0 || offset >= total) return { total, ranked: [] as Array<{ id: number | string; score: number | string }> };
+      // Counting through the GIN index reads no vector; it stops past COUNT_LIMIT (each match
+      // still costs a heap visit, and a term in every note should not cost a pass over the vault).
+      const [c] = await rows<{ total: number | string }>(
+        tx,
+        sql`SELECT count(*) AS total FROM (SELECT 1 FROM notes n WHERE ${match} LIMIT ${tuning.countLimit + 1}) AS m`,
+      );
+      const counted = Number(c?.total ?? 0);
+      const exact = counted <= tuning.countLimit;
+      const total = exact ? counted : tuning.countLimit;
+      if (counted === 0 || (exact && offset >= total)) return { total, exact, ranked: [] as Array<{ id: number | string; score: number | string }> };
       let scope: SQL;
-      if (total <= tuning.rankAll) {
+      if (exact && total <= tuning.rankAll) {
         scope = match;
       } else {
         // Too many to rank: the notes whose title starts with a query word, plus the first matches
@@ -149,9 +161,9 @@ export async function searchNotes(
         sql`SELECT n.id, ts_rank(n.search_vector, ${q}) AS score FROM notes n WHERE ${scope}
             ORDER BY score DESC, n.mtime DESC, n.id LIMIT ${limit} OFFSET ${offset}`,
       );
-      return { total, ranked };
+      return { total, exact, ranked };
     });
-    if (page.ranked.length === 0) return { total: page.total, results: [] };
+    if (page.ranked.length === 0) return { total: page.total, totalExact: page.exact, results: [] };
     const ids = page.ranked.map((r) => Number(r.id));
     const details = await rows<Omit<Row, 'score' | 'total'>>(
       db,
@@ -163,7 +175,7 @@ export async function searchNotes(
       const d = byId.get(Number(r.id));
       return d ? [{ ...d, score: r.score, total: page.total }] : [];
     });
-    return toPage(list, page.total, parsed);
+    return { ...toPage(list, page.total, parsed), totalExact: page.exact };
   }
 
   let total = list.length > 0 ? Number(list[0]!.total) : 0;
@@ -174,6 +186,7 @@ export async function searchNotes(
 function toPage(list: Row[], total: number, parsed: ParsedQuery): SearchPage {
   return {
     total,
+    totalExact: true,
     results: list.map((r) => ({
       path: r.path,
       title: r.title,

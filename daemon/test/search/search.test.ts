@@ -116,7 +116,7 @@ for (const target of testDatabaseTargets()) {
 
     it('pages with a total', async () => {
       const first = await search({ q: 'common', limit: 10 });
-      expect(first.body.total).toBe(30);
+      expect(first.body).toMatchObject({ total: 30, totalExact: true });
       expect(first.body.results).toHaveLength(10);
       const seen = new Set<string>();
       for (let offset = 0; offset < 30; offset += 10) {
@@ -130,11 +130,16 @@ for (const target of testDatabaseTargets()) {
 
     it('ranks a bounded candidate set when a term matches too many notes', async () => {
       const parsed = parseQuery({ q: 'filler' });
-      const page = await searchNotes(app.database.db, vaultId, parsed, 10, 0, { rankAll: 5, sample: 5 });
+      const page = await searchNotes(app.database.db, vaultId, parsed, 10, 0, { rankAll: 5, sample: 5, countLimit: 1000 });
       expect(page.total).toBe(31);
       expect(page.results).toHaveLength(10);
       expect(page.results[0]!.path).toBe('Filler.md');
-      const deep = await searchNotes(app.database.db, vaultId, parsed, 10, 20, { rankAll: 5, sample: 5 });
+      const capped = await searchNotes(app.database.db, vaultId, parsed, 10, 0, { rankAll: 5, sample: 5, countLimit: 12 });
+      expect(capped).toMatchObject({ total: 12, totalExact: false });
+      expect(capped.results[0]!.path).toBe('Filler.md');
+      const beyond = await searchNotes(app.database.db, vaultId, parsed, 10, 20, { rankAll: 5, sample: 5, countLimit: 12 });
+      expect(beyond.results).toHaveLength(10);
+      const deep = await searchNotes(app.database.db, vaultId, parsed, 10, 20, { rankAll: 5, sample: 5, countLimit: 1000 });
       expect(deep.results).toHaveLength(10);
       expect(deep.total).toBe(31);
     });
