@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
+import { loadSecretKey, SECRET_KEY_FILE, secretBox } from './ai/secrets';
 import { openCache } from './cache';
 import type { CacheStore } from './cache/store';
 import type { Config } from './config';
@@ -63,11 +65,13 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     });
     undo.push(() => cache.close());
     const token = await ensureToken(config.paths.token);
+    // Encrypts provider API keys at rest; created on first start, readable only by the user.
+    const secrets = secretBox(await loadSecretKey(join(config.home, SECRET_KEY_FILE)));
 
     let port = config.port;
     const ops = new OpsMetrics();
     const vaults = new VaultService({ db: database.db, cache, log: (level, message, extra) => log(level, message, { component: 'vault', ...extra }) });
-    const app = createApp({ database, cache, token, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults });
+    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { assistantEndpoints } from './assistants';
+import { conversationEndpoints } from './conversations';
 import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
 import { metricsEndpoints } from './metrics';
@@ -26,4 +28,6 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   teams: teamEndpoints,
   vaults: vaultEndpoints,
   search: searchEndpoints,
+  assistants: assistantEndpoints,
+  conversations: conversationEndpoints,
 };

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { API_PREFIX } from '../../../shared/contracts';
+import type { ModelFactory } from '../ai/assistants';
+import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import type { Log } from '../log';
@@ -10,6 +12,8 @@ import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
 import { ApiError, errorBody, handleError } from './errors';
 import { requestLog } from './request-log';
 import type { AppEnv } from './route';
+import { assistantRoutes } from './routes/assistants';
+import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
@@ -39,6 +43,10 @@ export interface AppDeps {
   vaults?: VaultService;
   /** Request metrics and the times of maintenance/backup runs (GET /api/v1/metrics); created if absent. */
   metrics?: { http?: HttpMetrics; ops?: OpsMetrics };
+  /** Encrypts provider API keys at rest (HISHO_HOME/secret.key); without it keys cannot be stored or read. */
+  secrets?: SecretBox;
+  /** Builds an assistant's model; defaults to the real providers (tests inject a scripted model). */
+  models?: ModelFactory;
 }
 
 const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
@@ -73,6 +81,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', roleRoutes(deps));
   api.route('/', personaRoutes(deps));
   api.route('/', teamRoutes(deps));
+  api.route('/', assistantRoutes(deps));
+  api.route('/', conversationRoutes(deps));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
   app.route(API_PREFIX, api);

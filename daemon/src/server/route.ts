@@ -51,13 +51,15 @@ async function readJson(c: Context): Promise<unknown> {
 export function register<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType | undefined>(
   app: Hono<AppEnv>,
   e: Endpoint<P, Q, B, R>,
-  handler: (input: Input<P, Q, B>, c: Context<AppEnv>) => Promise<Infer<R>> | Infer<R>,
+  /** Returns the body, or a whole Response (a stream) for endpoints that are not JSON. */
+  handler: (input: Input<P, Q, B>, c: Context<AppEnv>) => Promise<Infer<R> | Response> | Infer<R> | Response,
 ): void {
   app.on(e.method.toUpperCase(), e.path, async (c) => {
     const params = (e.params ? check(e.params, c.req.param(), 'path') : undefined) as Infer<P>;
     const query = (e.query ? check(e.query, c.req.query(), 'query') : undefined) as Infer<Q>;
     const body = (e.body ? check(e.body, await readJson(c), 'body') : undefined) as Infer<B>;
     const result = await handler({ params, query, body }, c);
+    if (result instanceof Response) return result;
     const status = e.status ?? 200;
     if (status === 204) return c.body(null, 204);
     if (e.contentType) return c.body(String(result), status, { 'Content-Type': e.contentType });

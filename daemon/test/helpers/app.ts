@@ -1,7 +1,7 @@
 import { MemoryCacheStore } from '../../src/cache/memory';
 import type { CacheStore } from '../../src/cache/store';
 import { ensureLocalUser } from '../../src/db/local-user';
-import { createApp } from '../../src/server/app';
+import { createApp, type AppDeps } from '../../src/server/app';
 import type { TestDatabase } from './databases';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
@@ -26,11 +26,18 @@ export interface TestApp {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json<T = any>(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: T; headers: Headers }>;
   routes(): Array<{ method: string; path: string }>;
+  /** Every line the app logged, as JSON (what a log file would hold, before redaction). */
+  logLines: string[];
   dispose(): Promise<void>;
 }
 
 /** The Hono app over a real migrated database and the in-process cache, called through app.request(). */
-export async function createTestApp(database: TestDatabase, cache: CacheStore = new MemoryCacheStore()): Promise<TestApp> {
+/** `extra`: optional dependencies (the key box, a scripted model factory…). */
+export async function createTestApp(
+  database: TestDatabase,
+  cache: CacheStore = new MemoryCacheStore(),
+  extra: Partial<Pick<AppDeps, 'secrets' | 'models'>> = {},
+): Promise<TestApp> {
   const localUserId = await ensureLocalUser(database.db);
   const lines: string[] = [];
   const app = createApp({
@@ -41,7 +48,8 @@ export async function createTestApp(database: TestDatabase, cache: CacheStore = 
     version: '0.0.0-test',
     startedAt: Date.now(),
     localUserId,
-    log: (level, message, extra) => lines.push(JSON.stringify({ level, message, ...extra })),
+    log: (level, message, fields) => lines.push(JSON.stringify({ level, message, ...fields })),
+    ...extra,
   });
   const request = (method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { host: TEST_HOST, ...options.headers };
@@ -62,6 +70,7 @@ export async function createTestApp(database: TestDatabase, cache: CacheStore = 
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
+    logLines: lines,
     routes: () => app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, path: r.path })),
     async dispose() {
       await cache.close();

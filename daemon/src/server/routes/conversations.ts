@@ -1,0 +1,308 @@
+/**
+ * Conversations with one assistant (design §3.5): persisted message by message, replies streamed
+ * as Server-Sent Events, the recent context kept in the AI session (ai/session.ts).
+ *
+ * Order of writes for one turn: the user's message is stored before the model is called; the
+ * reply is stored when the stream ends — complete, or with `metadata.incomplete = true` and the
+ * reason when a provider error or a cancel cut it off. Nothing half-written is ever stored as complete.
+ */
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { ConversationApi, MessageApi } from '../../../../shared/contracts/conversations';
+import { chatEventSchemas, conversationEndpoints, type ChatEventName } from '../../../../shared/contracts/conversations';
+import type { z } from 'zod';
+import { defaultModelFactory, modelConfigOf, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
+import { AiError, aiMessages } from '../../ai/errors';
+import { systemPrompt } from '../../ai/prompt';
+import { ZERO_USAGE, type TokenUsage } from '../../ai/provider';
+import { dropContext, loadContext, saveContext, type SessionMessage } from '../../ai/session';
+import type { Db } from '../../db/database';
+import { aiAssistants, conversations, messages, personas, roles, users } from '../../db/schema';
+import { normalizeText } from '../../search/tokenize';
+import { escapeLike } from '../../search/search';
+import type { AppDeps } from '../app';
+import { ApiError, conflict, notFound } from '../errors';
+import { register, type AppEnv } from '../route';
+import { countRows, iso } from './list';
+import { resolvePreferences } from './preferences';
+
+type ConversationRow = typeof conversations.$inferSelect;
+type MessageRow = typeof messages.$inferSelect;
+
+const messageCount = sql<number>`(select count(*) from messages m where m.conversation_id = conversations.id)`.mapWith(Number);
+const lastMessageAt = sql<string | null>`(select max(m.created_at) from messages m where m.conversation_id = conversations.id)`;
+
+function conversationColumns() {
+  const { id, title, conversationType, status, createdBy, participantAssistantIds, metadata, createdAt, updatedAt, deletedAt } = conversations;
+  return { id, title, conversationType, status, createdBy, participantAssistantIds, metadata, createdAt, updatedAt, deletedAt, messageCount, lastMessageAt };
+}
+
+const toApi = (c: ConversationRow & { messageCount: number; lastMessageAt: string | Date | null }): ConversationApi => ({
+  id: c.id,
+  title: c.title,
+  assistantId: c.participantAssistantIds?.[0] ?? 0,
+  status: c.status === 'archived' ? 'archived' : 'active',
+  messageCount: c.messageCount,
+  lastMessageAt: c.lastMessageAt ? iso(c.lastMessageAt) : null,
+  metadata: (c.metadata ?? {}) as Record<string, unknown>,
+  createdAt: iso(c.createdAt),
+  updatedAt: iso(c.updatedAt),
+});
+
+function usageOf(meta: Record<string, unknown>): TokenUsage | null {
+  const u = meta.usage as Partial<TokenUsage> | undefined;
+  if (!u || typeof u !== 'object') return null;
+  return { inputTokens: Number(u.inputTokens) || 0, outputTokens: Number(u.outputTokens) || 0, totalTokens: Number(u.totalTokens) || 0 };
+}
+
+export const messageToApi = (m: MessageRow): MessageApi => {
+  const meta = (m.metadata ?? {}) as Record<string, unknown>;
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    role: m.senderType,
+    senderId: m.senderId,
+    content: m.content,
+    incomplete: meta.incomplete === true,
+    reason: typeof meta.reason === 'string' ? meta.reason : null,
+    usage: usageOf(meta),
+    createdAt: iso(m.createdAt),
+  };
+};
+
+const live = (id: number) => and(eq(conversations.id, id), isNull(conversations.deletedAt));
+
+async function findConversation(db: Db, id: number) {
+  const [row] = await db.select(conversationColumns()).from(conversations).where(live(id));
+  if (!row) throw notFound('Conversation', id);
+  return row;
+}
+
+/** The assistant of a conversation, which must still exist and be active to be talked to. */
+async function chatAssistant(db: Db, assistantId: number) {
+  const [row] = await db.select().from(aiAssistants).where(eq(aiAssistants.id, assistantId));
+  if (!row || row.deletedAt) throw conflict('assistant_deleted', `Assistant ${assistantId} of this conversation was deleted; start a new conversation with another assistant`);
+  if (!row.isActive) throw conflict('assistant_inactive', `Assistant "${row.name}" is inactive; activate it (PATCH /api/v1/assistants/${row.id} with isActive: true) to chat with it`);
+  return row;
+}
+
+async function personaParts(db: Db, assistant: typeof aiAssistants.$inferSelect) {
+  const base = { assistantName: assistant.name, assistantDescription: assistant.description };
+  if (!assistant.personaId) return base;
+  const [p] = await db
+    .select({ name: personas.name, personality: personas.personality, description: personas.description, roleName: roles.name, roleDescription: roles.description })
+    .from(personas)
+    .leftJoin(roles, eq(roles.id, personas.roleId))
+    .where(and(eq(personas.id, assistant.personaId), isNull(personas.deletedAt)));
+  if (!p) return base;
+  return { ...base, personaName: p.name, personality: p.personality, personaDescription: p.description, roleName: p.roleName, roleDescription: p.roleDescription };
+}
+
+async function preferredLanguage(db: Db, userId: number) {
+  const [u] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
+  return resolvePreferences(u?.preferences).language;
+}
+
+/** A snippet of about `length` characters around the first hit of `term` in `content`. */
+function snippetOf(content: string, term: string, length = 200): string {
+  const normalized = content.normalize('NFKC');
+  const text = normalized.toLowerCase().length === normalized.length ? normalized : content;
+  const at = Math.max(0, text.toLowerCase().indexOf(term));
+  const start = Math.max(0, at - Math.floor(length / 3));
+  const piece = text.slice(start, start + length).replace(/\s+/g, ' ').trim();
+  return `${start > 0 ? '…' : ''}${piece}${start + length < text.length ? '…' : ''}`;
+}
+
+export function conversationRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const { db } = deps.database;
+  const { cache, secrets, log } = deps;
+  const models = deps.models ?? defaultModelFactory(log);
+
+  // Before /conversations/:id, which would otherwise take "search" for an id.
+  register(app, conversationEndpoints.search, async ({ query }) => {
+    // Substring search over NFKC-normalised, lower-cased text: exact for Japanese without spaces
+    // (no segmentation can miss a word) and for English; every whitespace-separated term must occur.
+    const terms = [...new Set(normalizeText(query.q).split(/\s+/).filter(Boolean))].slice(0, 10);
+    const conditions: SQL[] = terms.map((t) => sql`lower(normalize(${messages.content}, NFKC)) like ${`%${escapeLike(t)}%`}`);
+    const where = and(isNull(conversations.deletedAt), ...conditions);
+    const rows = await db
+      .select({ messageId: messages.id, conversationId: messages.conversationId, conversationTitle: conversations.title, role: messages.senderType, content: messages.content, createdAt: messages.createdAt })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(where)
+      .orderBy(desc(messages.id))
+      .limit(query.limit)
+      .offset(query.offset);
+    const [{ n } = { n: 0 }] = await db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(where);
+    return {
+      items: rows.map((r) => ({ messageId: r.messageId, conversationId: r.conversationId, conversationTitle: r.conversationTitle, role: r.role, snippet: snippetOf(r.content, terms[0]!), createdAt: iso(r.createdAt) })),
+      total: n,
+    };
+  });
+
+  register(app, conversationEndpoints.list, async ({ query }) => {
+    const where = and(
+      isNull(conversations.deletedAt),
+      query.status === undefined ? undefined : eq(conversations.status, query.status),
+      query.assistantId === undefined ? undefined : sql`${conversations.participantAssistantIds} @> ARRAY[${query.assistantId}]::bigint[]`,
+    );
+    const rows = await db.select(conversationColumns()).from(conversations).where(where).orderBy(desc(conversations.updatedAt), desc(conversations.id)).limit(query.limit).offset(query.offset);
+    return { items: rows.map(toApi), total: await countRows(db, conversations, where) };
+  });
+
+  register(app, conversationEndpoints.get, async ({ params }) => toApi(await findConversation(db, params.id)));
+
+  register(app, conversationEndpoints.create, async ({ body }) => {
+    const [assistant] = await db.select().from(aiAssistants).where(and(eq(aiAssistants.id, body.assistantId), isNull(aiAssistants.deletedAt)));
+    if (!assistant) throw new ApiError(400, 'unknown_reference', `assistantId ${body.assistantId} does not exist; list assistants with GET /api/v1/assistants`);
+    if (!assistant.isActive) throw conflict('assistant_inactive', `Assistant "${assistant.name}" is inactive; activate it first`);
+    const [row] = await db
+      .insert(conversations)
+      .values({ title: body.title ?? null, conversationType: 'chat', createdBy: deps.localUserId, participantAssistantIds: [assistant.id] })
+      .returning();
+    return toApi({ ...row!, messageCount: 0, lastMessageAt: null });
+  });
+
+  register(app, conversationEndpoints.update, async ({ params, body }) => {
+    const [row] = await db.update(conversations).set(body).where(live(params.id)).returning({ id: conversations.id });
+    if (!row) throw notFound('Conversation', params.id);
+    return toApi(await findConversation(db, params.id));
+  });
+
+  register(app, conversationEndpoints.remove, async ({ params }) => {
+    const [row] = await db
+      .update(conversations)
+      .set({ deletedAt: sql`now()`, status: 'deleted' })
+      .where(live(params.id))
+      .returning({ id: conversations.id, assistants: conversations.participantAssistantIds });
+    if (!row) throw notFound('Conversation', params.id);
+    for (const a of row.assistants ?? []) await dropContext(cache, a, row.id);
+    return undefined;
+  });
+
+  register(app, conversationEndpoints.listMessages, async ({ params, query }) => {
+    await findConversation(db, params.id);
+    const where = eq(messages.conversationId, params.id);
+    const rows = await db.select().from(messages).where(where).orderBy(asc(messages.id)).limit(query.limit).offset(query.offset);
+    return { items: rows.map(messageToApi), total: await countRows(db, messages, where) };
+  });
+
+  register(app, conversationEndpoints.send, async ({ params, body }, c) => {
+    const conversation = await findConversation(db, params.id);
+    if (conversation.status === 'archived') throw conflict('conversation_archived', 'This conversation is archived; unarchive it (PATCH status: "active") to continue it');
+    const assistantId = conversation.participantAssistantIds?.[0];
+    if (!assistantId) throw conflict('no_assistant', 'This conversation has no assistant');
+    const assistant = await chatAssistant(db, assistantId);
+    let config: AssistantModelConfig;
+    try {
+      config = modelConfigOf(assistant, secrets);
+    } catch (e) {
+      if (e instanceof AiError) throw conflict('assistant_not_configured', e.message);
+      throw e;
+    }
+    const [userRow] = await db
+      .insert(messages)
+      .values({ conversationId: conversation.id, senderType: 'user', senderId: deps.localUserId, content: body.content })
+      .returning();
+    const userMessage = userRow!;
+    const [context, parts, language] = await Promise.all([
+      loadContext(cache, db, assistant.id, conversation.id, userMessage.id),
+      personaParts(db, assistant),
+      preferredLanguage(db, deps.localUserId),
+    ]);
+    const history: SessionMessage[] = [...context.messages, { id: userMessage.id, role: 'user', content: userMessage.content }];
+    log('debug', 'chat turn', { conversationId: conversation.id, assistantId: assistant.id, context: context.source, messages: history.length });
+    return chatStream(c, {
+      deps,
+      db,
+      config,
+      conversationId: conversation.id,
+      userMessage,
+      history,
+      system: systemPrompt(parts, body.content, language),
+      model: models(config),
+    });
+  });
+
+  return app;
+}
+
+interface Turn {
+  deps: AppDeps;
+  db: Db;
+  config: AssistantModelConfig;
+  conversationId: number;
+  userMessage: MessageRow;
+  history: SessionMessage[];
+  system: string;
+  model: ReturnType<NonNullable<AppDeps['models']>>;
+}
+
+async function send<E extends ChatEventName>(stream: SSEStreamingApi, event: E, data: z.input<(typeof chatEventSchemas)[E]>) {
+  if (stream.aborted || stream.closed) return;
+  await stream.writeSSE({ event, data: JSON.stringify(data) });
+}
+
+function chatStream(c: Context<AppEnv>, t: Turn): Response {
+  const { db, deps, config } = t;
+  return streamSSE(c, async (stream) => {
+    const controller = new AbortController();
+    const cancel = () => controller.abort(new DOMException('client went away', 'AbortError'));
+    stream.onAbort(cancel);
+    c.req.raw.signal.addEventListener('abort', cancel, { once: true });
+    await send(stream, 'user', { message: messageToApi(t.userMessage) });
+
+    let text = '';
+    let usage: TokenUsage = ZERO_USAGE;
+    let failure: AiError | undefined;
+    let finishReason: string | undefined;
+    try {
+      const s = t.model.stream({
+        system: t.system,
+        messages: t.history.map(({ role, content }) => ({ role, content })),
+        temperature: config.settings.temperature,
+        maxOutputTokens: config.settings.maxOutputTokens,
+        signal: controller.signal,
+      });
+      for await (const chunk of s.chunks) {
+        text += chunk.text;
+        await send(stream, 'delta', { text: chunk.text });
+      }
+      const final = await s.final;
+      usage = final.usage;
+      finishReason = final.finishReason;
+      text = final.text || text;
+    } catch (e) {
+      failure = e instanceof AiError ? e : new AiError('bad_response', aiMessages.badResponse(t.model.id), { cause: String(e) });
+      if (!(e instanceof AiError)) deps.log('error', 'chat stream failed unexpectedly', { conversationId: t.conversationId, error: e instanceof Error ? e.stack : String(e) });
+    } finally {
+      c.req.raw.signal.removeEventListener('abort', cancel);
+    }
+
+    // The reply is stored either way; a cut one says so. This runs even after the client left.
+    const metadata: Record<string, unknown> = failure
+      ? { incomplete: true, reason: failure.message, errorKind: failure.kind, model: t.model.id }
+      : { usage, finishReason, model: t.model.id };
+    const [reply] = await db
+      .insert(messages)
+      .values({ conversationId: t.conversationId, senderType: 'assistant', senderId: config.assistantId, content: text, metadata })
+      .returning();
+    await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, t.conversationId));
+    if (!failure || failure.kind !== 'not_configured') await recordUsage(db, config.assistantId, usage);
+    const next = failure ? t.history : [...t.history, { id: reply!.id, role: 'assistant' as const, content: text }];
+    await saveContext(deps.cache, config.assistantId, t.conversationId, next, reply!.id);
+
+    if (failure) {
+      deps.log(failure.kind === 'cancelled' ? 'info' : 'warn', 'chat reply incomplete', { conversationId: t.conversationId, assistantId: config.assistantId, kind: failure.kind, status: failure.detail.status, cause: failure.detail.cause });
+      await send(stream, 'error', { code: failure.kind, message: failure.message, messageId: reply!.id });
+    } else {
+      await send(stream, 'done', { message: messageToApi(reply!), usage });
+    }
+  });
+}
