@@ -29,7 +29,7 @@ function explainLocked(e: unknown, action: string): never {
   throw e;
 }
 
-export async function runBackup(config: Config, file: string | undefined, options: { format?: string }, out = process.stdout): Promise<number> {
+export async function runBackup(config: Config, file: string | undefined, options: { format?: string }, out: { write(text: string): unknown } = process.stdout): Promise<number> {
   const format = parseFormat(options.format);
   const target = path.resolve(file ?? path.join(config.backup.folder, format === 'pg' ? backupFileName().replace(/\.hisho-backup\.gz$/, '.pgdump') : backupFileName()));
   if (format === 'pg') {
@@ -55,7 +55,7 @@ export async function runBackup(config: Config, file: string | undefined, option
   }
 }
 
-export async function runRestore(config: Config, file: string, options: { replace?: boolean }, out = process.stdout): Promise<number> {
+export async function runRestore(config: Config, file: string, options: { replace?: boolean }, out: { write(text: string): unknown } = process.stdout): Promise<number> {
   const source = path.resolve(file);
   // No daemon may use the database while it is replaced (and PGlite cannot be opened twice).
   const lock = await acquireDataLock(config.home).catch((e: unknown) => explainLocked(e, 'restore'));

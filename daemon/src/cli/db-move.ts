@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import { moveToServer } from '../ops/move';
 
-export async function runDbMove(config: Config, to: string | undefined, out = process.stdout): Promise<number> {
+export async function runDbMove(config: Config, to: string | undefined, out: { write(text: string): unknown } = process.stdout): Promise<number> {
   if (!to) throw new Error('Usage: hisho db move --to postgres://user:password@127.0.0.1:5432/hisho');
   const r = await moveToServer(config, to, { progress: (m) => out.write(`${m}\n`) });
   const width = Math.max(...r.report.tables.map((t) => t.table.length));

@@ -20,7 +20,7 @@ function capture() {
       cb();
     },
   });
-  return { out: out as unknown as NodeJS.WriteStream, text: () => text };
+  return { out, text: () => text };
 }
 
 describe('hisho backup / restore on the embedded database', () => {
