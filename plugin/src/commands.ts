@@ -1,5 +1,6 @@
 import { Notice, type Plugin } from 'obsidian';
 import { describeDegraded, describeReason, type ConnectionMonitor } from './connection';
+import type { DaemonStarter } from './daemon-starter';
 import { displayError } from './errors';
 import type { I18n } from './i18n';
 import { VIEWS, type ViewKey } from './views/constants';
@@ -36,7 +37,15 @@ export function registerCommands(
   monitor: ConnectionMonitor,
   i18n: I18n,
   openView: (key: ViewKey) => Promise<void>,
+  starter?: DaemonStarter,
 ): void {
+  if (starter?.available) {
+    plugin.addCommand({
+      id: 'start-daemon',
+      name: i18n.t('command.start-daemon'),
+      callback: () => starter.start().catch(displayError),
+    });
+  }
   plugin.addCommand({
     id: 'check-daemon-connection',
     name: i18n.t('command.check-connection'),

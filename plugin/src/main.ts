@@ -1,7 +1,8 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
 import { ConnectionMonitor } from './connection';
-import { nodeDiscoveryHost } from './daemon/node-host';
+import { nodeLaunchHost } from './daemon/node-launcher';
+import { DaemonStarter } from './daemon-starter';
 import { setErrorLanguage } from './errors';
 import { I18n } from './i18n';
 import { parseSettings, type HishoSettings } from './settings';
@@ -23,17 +24,19 @@ export default class HishoPlugin extends Plugin {
     this.i18n.apply(this.settings.language);
     setErrorLanguage(this.i18n);
 
+    const host = nodeLaunchHost();
     this.monitor = new ConnectionMonitor({
       overrides: () => this.settings,
-      host: nodeDiscoveryHost(),
+      host,
       fetch: (input, init) => window.fetch(input, init),
     });
+    const starter = new DaemonStarter(host, this.monitor, this.i18n, () => process.env);
 
     this.addChild(
-      new StatusBar(this.addStatusBarItem(), this.monitor, this.i18n, (callback) => this.app.workspace.onLayoutReady(callback)),
+      new StatusBar(this.addStatusBarItem(), this.monitor, this.i18n, (callback) => this.app.workspace.onLayoutReady(callback), starter),
     );
 
-    const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n };
+    const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps));
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
@@ -42,7 +45,7 @@ export default class HishoPlugin extends Plugin {
       this.addRibbonIcon(view.icon, this.i18n.t(view.nameKey), () => void this.openView(key));
     }
 
-    registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key));
+    registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 

@@ -38,7 +38,8 @@ export function statusText(status: DisplayStatus, t: Translate): StatusText {
   }
 }
 
-export function statusTooltip(status: DisplayStatus, t: Translate): string {
+/** `startable`: the daemon is down and this computer can start it (a click does). */
+export function statusTooltip(status: DisplayStatus, t: Translate, startable = false): string {
   switch (status.state) {
     case 'checking':
       return t('status.tooltip.checking');
@@ -47,7 +48,7 @@ export function statusTooltip(status: DisplayStatus, t: Translate): string {
         ? t('status.tooltip.degraded', { version: status.version, parts: describeDegraded(status.degraded, t) })
         : t('status.tooltip.connected', { version: status.version, url: status.url });
     case 'unreachable':
-      return t('status.tooltip.unreachable', { reason: describeReason(status.reason, t) });
+      return t(startable ? 'status.tooltip.startable' : 'status.tooltip.unreachable', { reason: describeReason(status.reason, t) });
     case 'unauthorized':
       return t('status.tooltip.unauthorized');
   }

@@ -10,6 +10,6 @@ export class DiscussionsView extends PreactView {
   }
 
   protected content(): ComponentChild {
-    return <EmptyState definition={this.definition} monitor={this.deps.monitor} i18n={this.deps.i18n} />;
+    return <EmptyState definition={this.definition} monitor={this.deps.monitor} i18n={this.deps.i18n} starter={this.deps.starter} />;
   }
 }

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionMonitor, DisplayStatus } from '../connection';
+import type { DaemonStarter } from '../daemon-starter';
+import { StartDaemon } from './start-daemon';
 import type { I18n } from '../i18n';
 import { statusText } from '../status-text';
 import type { ViewDefinition } from './constants';
@@ -17,7 +19,7 @@ export function useConnection(monitor: ConnectionMonitor): DisplayStatus {
   return status;
 }
 
-export function ConnectionLine({ monitor, i18n }: { monitor: ConnectionMonitor; i18n: I18n }) {
+export function ConnectionLine({ monitor, i18n, starter }: { monitor: ConnectionMonitor; i18n: I18n; starter?: DaemonStarter }) {
   const t = useLanguage(i18n);
   const status = useConnection(monitor);
   const text = statusText(status, t);
@@ -29,18 +31,19 @@ export function ConnectionLine({ monitor, i18n }: { monitor: ConnectionMonitor; 
           {t('connection.retry')}
         </button>
       )}
+      {starter && status.state === 'unreachable' && <StartDaemon starter={starter} reason={status.reason} t={t} />}
     </div>
   );
 }
 
 /** What a view shows before it has anything: what will appear there, and the connection state. */
-export function EmptyState({ definition, monitor, i18n }: { definition: ViewDefinition; monitor: ConnectionMonitor; i18n: I18n }) {
+export function EmptyState({ definition, monitor, i18n, starter }: { definition: ViewDefinition; monitor: ConnectionMonitor; i18n: I18n; starter?: DaemonStarter }) {
   const t = useLanguage(i18n);
   return (
     <div class="hisho-empty" data-view={definition.type}>
       <div class="hisho-empty-title">{t(definition.emptyTitleKey)}</div>
       <p class="hisho-empty-body">{t(definition.emptyBodyKey)}</p>
-      <ConnectionLine monitor={monitor} i18n={i18n} />
+      <ConnectionLine monitor={monitor} i18n={i18n} starter={starter} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { ItemView, type WorkspaceLeaf } from 'obsidian';
 import { render, type ComponentChild } from 'preact';
 import type { ConnectionMonitor } from '../connection';
+import type { DaemonStarter } from '../daemon-starter';
 import type { I18n } from '../i18n';
 import type { ViewDefinition } from './constants';
 
@@ -8,6 +9,8 @@ import type { ViewDefinition } from './constants';
 export interface ViewDeps {
   monitor: ConnectionMonitor;
   i18n: I18n;
+  /** Offers to start the daemon (or install the service) when it is not running. */
+  starter?: DaemonStarter;
 }
 
 /**

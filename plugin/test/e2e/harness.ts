@@ -39,7 +39,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const NODE_BUILTINS = /^(node:)?(fs|fs\/promises|os|path)$/;
+const NODE_BUILTINS = /^(node:)?(fs|fs\/promises|os|path|child_process)$/;
 
 export interface HarnessOptions {
   /** The daemon's own URL (http://127.0.0.1:port); requests reach it through the harness server. */
@@ -88,8 +88,8 @@ export function bundlePlugin(): Promise<string> {
           b.onResolve({ filter: NODE_BUILTINS }, (args) => ({ path: args.path, namespace: 'node-stub' }));
           b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
             contents: `const unavailable = () => { throw new Error('Node APIs are not available in the browser harness'); };
-              export const readFile = unavailable, homedir = unavailable, join = unavailable;
-              export default { readFile: unavailable, homedir: unavailable, join: unavailable };`,
+              export const readFile = unavailable, homedir = unavailable, join = unavailable, spawn = unavailable;
+              export default { readFile: unavailable, homedir: unavailable, join: unavailable, spawn: unavailable };`,
             loader: 'js',
           }));
         },
