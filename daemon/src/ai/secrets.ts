@@ -75,7 +75,7 @@ export async function loadSecretKey(file: string): Promise<Buffer> {
   }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, key.toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
   try {
     // link() creates the file with its whole content or not at all: a concurrent start keeps
