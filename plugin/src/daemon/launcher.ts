@@ -1,4 +1,4 @@
-import { launchInfoSchema, type LaunchInfo } from '../../../shared/launch';
+import type { LaunchInfo } from '../../../shared/launch';
 import { HOME_FILES } from '../../../shared/paths';
 import type { DiscoveryHost } from './discovery';
 import type { UnreachableReason } from './reasons';
@@ -17,6 +17,17 @@ export interface LaunchHost extends DiscoveryHost {
 
 export type LaunchInfoResult = { ok: true; info: LaunchInfo; path: string } | { ok: false; path: string; detail?: string };
 
+/** Checked by hand: the plugin bundles zod/mini only, and the daemon's schema (shared/launch.ts) is full zod. */
+function parseLaunchInfo(json: unknown): LaunchInfo | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const o = json as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string';
+  if (!str(o.node) || !(o.node as string) || !Array.isArray(o.args) || !o.args.every(str)) return undefined;
+  if (o.cwd !== undefined && !str(o.cwd)) return undefined;
+  if (!str(o.version) || !str(o.writtenAt) || (o.writtenBy !== 'serve' && o.writtenBy !== 'service install')) return undefined;
+  return json as LaunchInfo;
+}
+
 export async function readLaunchInfo(host: DiscoveryHost): Promise<LaunchInfoResult> {
   const path = host.join(host.hishoHome(), HOME_FILES.launch);
   let text: string;
@@ -26,9 +37,8 @@ export async function readLaunchInfo(host: DiscoveryHost): Promise<LaunchInfoRes
     return { ok: false, path };
   }
   try {
-    const parsed = launchInfoSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { ok: true, info: parsed.data, path };
-    return { ok: false, path, detail: 'invalid content' };
+    const info = parseLaunchInfo(JSON.parse(text));
+    return info ? { ok: true, info, path } : { ok: false, path, detail: 'invalid content' };
   } catch (e) {
     return { ok: false, path, detail: e instanceof Error ? e.message : String(e) };
   }
