@@ -31,6 +31,6 @@ describe('main.js', () => {
     const HishoPlugin = module.exports.default as { prototype: unknown };
     expect(typeof HishoPlugin).toBe('function');
     expect(HishoPlugin.prototype).toBeInstanceOf(Plugin);
-    expect([...new Set(required)].sort()).toEqual(['fs/promises', 'obsidian', 'os', 'path']);
+    expect([...new Set(required)].sort()).toEqual(['child_process', 'fs/promises', 'obsidian', 'os', 'path']);
   });
 });

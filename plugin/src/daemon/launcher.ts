@@ -22,7 +22,7 @@ function parseLaunchInfo(json: unknown): LaunchInfo | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const o = json as Record<string, unknown>;
   const str = (v: unknown) => typeof v === 'string';
-  if (!str(o.node) || !(o.node as string) || !Array.isArray(o.args) || !o.args.every(str)) return undefined;
+  if (!str(o.node) || !o.node || !Array.isArray(o.args) || !o.args.every(str)) return undefined;
   if (o.cwd !== undefined && !str(o.cwd)) return undefined;
   if (!str(o.version) || !str(o.writtenAt) || (o.writtenBy !== 'serve' && o.writtenBy !== 'service install')) return undefined;
   return json as LaunchInfo;
