@@ -13,6 +13,9 @@ import { DatabaseNotEmptyError, restoreBackup } from '../../src/ops/restore';
 import { testDatabaseTargets, testPgUrl, type TestDatabase } from '../helpers/databases';
 import { emptyTables, fillEveryTable, snapshot } from './fill';
 
+/** Opening PGlite databases (WASM) is slow on a loaded machine (2 shared cores). */
+const HEAVY_MS = 180_000;
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hisho-backup-test-'));
@@ -54,7 +57,7 @@ for (const target of testDatabaseTargets()) {
       const empty = await emptyTables(source.db);
       if (empty.length > 0) console.warn(`tables without a representative row in daemon/test/ops/fill.ts: ${empty.join(', ')}`);
       expect(empty).toEqual([]);
-    });
+    }, HEAVY_MS);
 
     it('round trip: back up, restore into a fresh database, every table equal row by row', async () => {
       const t0 = Date.now();
@@ -80,7 +83,7 @@ for (const target of testDatabaseTargets()) {
         await fresh.dispose();
       }
       console.info(`${target.kind}: backup + restore + compare in ${Date.now() - t0} ms`);
-    });
+    }, HEAVY_MS);
 
     it('refuses to restore over user data unless replace, then replaces in one transaction', async () => {
       const other = await target.open();
@@ -96,7 +99,7 @@ for (const target of testDatabaseTargets()) {
       } finally {
         await other.dispose();
       }
-    });
+    }, HEAVY_MS);
 
     it('refuses corrupt, truncated, foreign and newer files before changing anything', async () => {
       const bytes = await readFile(file);
@@ -151,7 +154,7 @@ for (const target of testDatabaseTargets()) {
       expect(messages.missing).toMatch(/does not exist/);
       // Nothing was dropped.
       expect(await snapshot(source.db)).toEqual(before);
-    });
+    }, HEAVY_MS);
 
     it('a failed write (disk full) keeps the old backup and leaves no partial file', async () => {
       const folder = await mkdtemp(path.join(dir, 'full-'));
@@ -172,7 +175,7 @@ for (const target of testDatabaseTargets()) {
       expect(await readFile(target)).toEqual(old);
       expect(await readdir(folder)).toEqual(['nightly.hisho-backup.gz']);
       await verifyBackupFile(target);
-    });
+    }, HEAVY_MS);
 
     it('a folder that cannot be written gives a clear message', async () => {
       const blocker = path.join(dir, `${target.kind}-a-file`);
@@ -180,7 +183,7 @@ for (const target of testDatabaseTargets()) {
       const err = await backupDatabase(source, path.join(blocker, 'sub', 'b.hisho-backup.gz')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toMatch(/Cannot write|ENOTDIR|EEXIST/);
-    });
+    }, HEAVY_MS);
   });
 }
 
@@ -207,5 +210,5 @@ describe.skipIf(!testPgUrl())('backup from PGlite, restore into PostgreSQL (and 
       await b.dispose();
       await c.dispose();
     }
-  });
+  }, HEAVY_MS);
 });

@@ -12,6 +12,9 @@ import { acquireDataLock } from '../../src/db/lock';
 import { testPgUrl } from '../helpers/databases';
 import { fillEveryTable, snapshot } from './fill';
 
+/** Opening PGlite databases (WASM) is slow on a loaded machine (2 shared cores). */
+const HEAVY_MS = 180_000;
+
 function capture() {
   let text = '';
   const out = new Writable({
@@ -65,7 +68,7 @@ describe('hisho backup / restore on the embedded database', () => {
     // Again, over data: refused without --replace.
     await expect(runRestore(loadConfig({ HISHO_HOME: homeB }), file, {}, capture().out)).rejects.toThrow(/--replace/);
     expect(await runRestore(loadConfig({ HISHO_HOME: homeB }), file, { replace: true }, capture().out)).toBe(0);
-  });
+  }, HEAVY_MS);
 
   it('refuses while a daemon holds the data folder, with what to do', async () => {
     const config = loadConfig({ HISHO_HOME: homeA });
@@ -76,7 +79,7 @@ describe('hisho backup / restore on the embedded database', () => {
     } finally {
       await lock.release();
     }
-  });
+  }, HEAVY_MS);
 
   it('refuses a foreign file before opening the database', async () => {
     const home = path.join(root, 'never-created');
@@ -84,7 +87,7 @@ describe('hisho backup / restore on the embedded database', () => {
     await writeFile(bad, 'hello');
     await expect(runRestore(loadConfig({ HISHO_HOME: home }), bad, {}, capture().out)).rejects.toThrow(/not a Hisho backup/);
     expect(await readdir(home)).not.toContain('data');
-  });
+  }, HEAVY_MS);
 
   it('--format pg: only for a server, and a clear message when pg_dump is missing', async () => {
     await expect(runBackup(loadConfig({ HISHO_HOME: homeA }), path.join(root, 'p.dump'), { format: 'pg' }, capture().out)).rejects.toThrow(
@@ -101,7 +104,7 @@ describe('hisho backup / restore on the embedded database', () => {
     } finally {
       process.env.PATH = savedPath;
     }
-  });
+  }, HEAVY_MS);
 });
 
 describe.skipIf(!testPgUrl())('hisho backup --format pg (pg_dump / pg_restore) on a PostgreSQL server', () => {
@@ -155,5 +158,5 @@ describe.skipIf(!testPgUrl())('hisho backup --format pg (pg_dump / pg_restore) o
     }
     // A pg_dump archive cannot go into the embedded database.
     await expect(runRestore(loadConfig({ HISHO_HOME: path.join(root, 'h3') }), file, {}, capture().out)).rejects.toThrow(/PostgreSQL server only/);
-  });
+  }, HEAVY_MS);
 });

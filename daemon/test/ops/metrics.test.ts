@@ -7,6 +7,9 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
 import { fillEveryTable } from './fill';
 
+/** Opening PGlite databases (WASM) is slow on a loaded machine (2 shared cores). */
+const HEAVY_MS = 180_000;
+
 interface Sample {
   name: string;
   labels: Record<string, string>;
@@ -159,7 +162,7 @@ for (const target of testDatabaseTargets()) {
         expect(value(p2, 'hisho_index_lag_seconds')).toBeGreaterThanOrEqual(0);
       }
       for (const name of p2.type.keys()) expect(p2.help.has(name), `HELP for ${name}`).toBe(true);
-    });
+    }, HEAVY_MS);
 
     it('maintenance refreshes workflow_summary, analyzes, prunes expired rows, and reports its runs', async () => {
       const db = t.database.db;
@@ -200,7 +203,7 @@ for (const target of testDatabaseTargets()) {
       }
       // After stop, runs are refused quietly.
       expect(await m.run('refresh')).toBe(false);
-    });
+    }, HEAVY_MS);
 
     it('a failing task is logged, not thrown', async () => {
       const logs: string[] = [];
@@ -211,6 +214,6 @@ for (const target of testDatabaseTargets()) {
       await m.stop();
       expect(logs.some((l) => l.startsWith('warn maintenance failed') && l.includes('database gone'))).toBe(true);
       expect(ops.lastRun.get('maintenance_analyze')?.ok).toBe(false);
-    });
+    }, HEAVY_MS);
   });
 }

@@ -13,6 +13,9 @@ import { DatabaseNotEmptyError } from '../../src/ops/restore';
 import { testDatabaseTargets, testPgUrl } from '../helpers/databases';
 import { fillEveryTable, snapshot } from './fill';
 
+/** Opening PGlite databases (WASM) is slow on a loaded machine (2 shared cores). */
+const HEAVY_MS = 180_000;
+
 describe('copy and verify (PGlite → PGlite; the same code as the move)', () => {
   it('copies every table, verifies, and detects a row changed between copy and verify', async () => {
     const [lite] = testDatabaseTargets();
@@ -42,7 +45,7 @@ describe('copy and verify (PGlite → PGlite; the same code as the move)', () =>
       await a.dispose();
       await b.dispose();
     }
-  });
+  }, HEAVY_MS);
 });
 
 describe.skipIf(!testPgUrl())('hisho db move --to a PostgreSQL server', () => {
@@ -90,7 +93,7 @@ describe.skipIf(!testPgUrl())('hisho db move --to a PostgreSQL server', () => {
     } finally {
       await lock.release();
     }
-  });
+  }, HEAVY_MS);
 
   it('is refused into a server database that holds data, naming the tables', async () => {
     const url = await newServerDatabase();
@@ -102,7 +105,7 @@ describe.skipIf(!testPgUrl())('hisho db move --to a PostgreSQL server', () => {
     expect(err).toBeInstanceOf(DatabaseNotEmptyError);
     expect((err as Error).message).toMatch(/conversations \(1 rows\)/);
     expect(JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8'))).toEqual({ port: 0, logLevel: 'warn' });
-  });
+  }, HEAVY_MS);
 
   it('a mismatch found by the verification changes no config and empties the server again', async () => {
     const url = await newServerDatabase();
@@ -114,7 +117,7 @@ describe.skipIf(!testPgUrl())('hisho db move --to a PostgreSQL server', () => {
     expect(err).toBeInstanceOf(MoveVerificationError);
     expect((err as Error).message).toMatch(/messages/);
     expect(JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).databaseUrl).toBeUndefined();
-  });
+  }, HEAVY_MS);
 
   it('copies everything into an empty server, verifies it, switches the config and keeps the data folder', async () => {
     const url = await newServerDatabase();
@@ -140,5 +143,5 @@ describe.skipIf(!testPgUrl())('hisho db move --to a PostgreSQL server', () => {
     }
     // Moving again is refused: the config now points at a server.
     await expect(moveToServer(after, url)).rejects.toThrow(/already uses a PostgreSQL server/);
-  });
+  }, HEAVY_MS);
 });

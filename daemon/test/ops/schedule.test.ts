@@ -8,6 +8,9 @@ import { OpsMetrics } from '../../src/ops/metrics';
 import { listBackups, nextRunAt, pruneBackups, startBackupSchedule } from '../../src/ops/schedule';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
 
+/** Opening PGlite databases (WASM) is slow on a loaded machine (2 shared cores). */
+const HEAVY_MS = 180_000;
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hisho-schedule-'));
@@ -46,7 +49,7 @@ describe('schedule and retention', () => {
     // Everything is too old: the newest stays anyway.
     await pruneBackups(folder, 7, 1, new Date(2026, 0, 1).getTime());
     expect((await readdir(folder)).sort()).toEqual(['before-upgrade.hisho-backup.gz', 'hisho-20250610-030000.hisho-backup.gz', 'notes.txt']);
-  });
+  }, HEAVY_MS);
 });
 
 describe('the scheduled backup inside the daemon', () => {
@@ -66,7 +69,7 @@ describe('the scheduled backup inside the daemon', () => {
     const s = startBackupSchedule({ database, schedule: config.backup, log: () => undefined });
     expect(s.next()).toBeUndefined();
     await s.stop();
-  });
+  }, HEAVY_MS);
 
   it('catches up a missed backup soon after start, prunes, reports, and stops', async () => {
     const folder = path.join(dir, 'scheduled');
@@ -79,7 +82,7 @@ describe('the scheduled backup inside the daemon', () => {
       ops,
       catchUpDelayMs: 20,
     });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 120_000;
     while ((await listBackups(folder)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const [first] = await listBackups(folder);
     expect(first).toBeDefined();
@@ -89,7 +92,7 @@ describe('the scheduled backup inside the daemon', () => {
     expect(logs).toContain('info scheduled backup written');
     // The next one is tomorrow's (or today's) 03:00.
     expect(s.next()?.getHours()).toBe(3);
-  });
+  }, HEAVY_MS);
 
   it('a failing backup is logged and keeps the earlier backups', async () => {
     const blocker = path.join(dir, 'not-a-folder');
@@ -106,7 +109,7 @@ describe('the scheduled backup inside the daemon', () => {
     await s.stop();
     expect(logs.some((l) => l.startsWith('error scheduled backup failed'))).toBe(true);
     expect(ops.lastRun.get('backup')?.ok).toBe(false);
-  });
+  }, HEAVY_MS);
 });
 
 describe('config: backup', () => {
@@ -127,5 +130,5 @@ describe('config: backup', () => {
     expect(message).toMatch(/"backup\.keepDays": must be between 0 \(no limit\) and 3650/);
     await writeFile(path.join(home, 'config.json'), JSON.stringify({ backup: { enabled: true, time: '22:15', keep: 3, keepDays: 0, folder: 'snapshots' } }));
     expect(loadConfig({ HISHO_HOME: home }).backup).toEqual({ enabled: true, time: '22:15', keep: 3, keepDays: 0, folder: path.join(home, 'snapshots') });
-  });
+  }, HEAVY_MS);
 });
