@@ -1,0 +1,215 @@
+/**
+ * A real daemon in a child process (`node --import tsx daemon/src/cli/main.ts serve`), the way a
+ * user runs it, so its memory is its own: HISHO_HOME is a fresh temp folder, HISHO_PORT=0, and
+ * DATABASE_URL a fresh PostgreSQL database (or unset: embedded PGlite in HISHO_HOME/data).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { procMemory, sleep } from './stats';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface DaemonEnv {
+  home: string;
+  databaseUrl?: string;
+}
+
+export interface VaultProgress {
+  vaultId: number;
+  status: 'idle' | 'indexing' | 'error';
+  phase: string;
+  seen: number;
+  indexed: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+  queued: number;
+  generation: number;
+  error: string | null;
+  startedAt: string | null;
+  lastSyncAt: string | null;
+}
+
+export interface SearchBody {
+  results: Array<{ path: string; title: string; score: number }>;
+  total: number;
+}
+
+export class DaemonProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly token: string,
+    readonly spawnedAt: number,
+    readonly listeningAt: number,
+    private readonly stderr: () => string,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Spawns the daemon and resolves once it listens (it prints its URL). */
+  static async start(env: DaemonEnv, extraEnv: Record<string, string> = {}): Promise<DaemonProcess> {
+    const spawnedAt = performance.now();
+    const childEnv: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      HISHO_HOME: env.home,
+      HISHO_PORT: '0',
+      HISHO_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    };
+    delete childEnv.DATABASE_URL;
+    delete childEnv.REDIS_URL;
+    delete childEnv.HISHO_VAULT;
+    if (env.databaseUrl) childEnv.DATABASE_URL = env.databaseUrl;
+    Object.assign(childEnv, extraEnv);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/src/cli/main.ts', 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err = (err + d.toString()).slice(-8000);
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the daemon did not start within 120 s:\n${err}`)), 120_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the daemon exited (${code}) before listening:\n${err}`));
+      });
+    });
+    const listeningAt = performance.now();
+    const token = (await readFile(path.join(env.home, 'token'), 'utf8')).trim();
+    return new DaemonProcess(child, url, token, spawnedAt, listeningAt, () => err);
+  }
+
+  async api<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.url}/api/v1${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body: parsed as T };
+  }
+
+  async register(dir: string): Promise<number> {
+    const r = await this.api<{ id: number }>('POST', '/vaults', { path: dir });
+    if (r.status >= 300) throw new Error(`POST /vaults ${dir}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.id;
+  }
+
+  async progress(vaultId: number): Promise<VaultProgress> {
+    const r = await this.api<VaultProgress>('GET', `/vaults/${vaultId}/progress`);
+    if (r.status !== 200) throw new Error(`GET /vaults/${vaultId}/progress: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  async vault(vaultId: number): Promise<{ notesIndexed: number; filesFailed: number; warnings: number; status: string }> {
+    const r = await this.api<{ notesIndexed: number; filesFailed: number; warnings: number; status: string }>('GET', `/vaults/${vaultId}`);
+    return r.body;
+  }
+
+  /** Polls progress until the vault has finished a run (status idle, phase watching) after `since` (ms, performance clock). */
+  async waitIdle(vaultId: number, timeoutMs = 600_000, pollMs = 25): Promise<{ at: number; progress: VaultProgress }> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const p = await this.progress(vaultId);
+      const at = performance.now();
+      if (p.status === 'idle' && p.phase === 'watching' && p.queued === 0) return { at, progress: p };
+      if (p.status === 'error') throw new Error(`vault ${vaultId} is in error: ${p.error}`);
+      if (at > deadline) throw new Error(`vault ${vaultId} not idle after ${timeoutMs} ms: ${JSON.stringify(p)}`);
+      await sleep(pollMs);
+    }
+  }
+
+  /** One search through HTTP; returns the elapsed ms (fetch to body parsed) and the body. */
+  async search(vaultId: number, q: string, limit = 10): Promise<{ ms: number; status: number; body: SearchBody }> {
+    const params = new URLSearchParams({ q, limit: String(limit), vault: String(vaultId) });
+    const t0 = performance.now();
+    const res = await fetch(`${this.url}/api/v1/search?${params}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const body = (await res.json()) as SearchBody;
+    return { ms: performance.now() - t0, status: res.status, body };
+  }
+
+  memory() {
+    return procMemory(this.pid);
+  }
+
+  /** SIGTERM and wait for the exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  lastStderr(): string {
+    return this.stderr();
+  }
+}
+
+/** Samples a process's memory in the background; VmHWM is already a peak, the samples catch RSS. */
+export function sampleMemory(pid: number, everyMs = 250) {
+  let peakRss = 0;
+  let hwm = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const m = await procMemory(pid);
+      if (!m) break;
+      peakRss = Math.max(peakRss, m.rssMb);
+      hwm = Math.max(hwm, m.hwmMb);
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    async stop() {
+      const m = await procMemory(pid);
+      if (m) {
+        peakRss = Math.max(peakRss, m.rssMb);
+        hwm = Math.max(hwm, m.hwmMb);
+      }
+      stopped = true;
+      await loop;
+      return { hwmMb: hwm, peakRssSampledMb: peakRss };
+    },
+  };
+}
+
+/** A fresh PostgreSQL database created from an admin URL; drop() removes it. */
+export async function freshPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hisho_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sqlText: string) => {
+    const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      await c.query(sqlText);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+  await admin(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
