@@ -6,9 +6,10 @@ import { chatEventSchemas, conversationSchema, messageSchema } from '../../../sh
 import { AiError, aiMessages } from '../../src/ai/errors';
 import { secretBox } from '../../src/ai/secrets';
 import { sessionKey } from '../../src/ai/session';
-import { openCache } from '../../src/cache';
+import { MemoryCacheStore, openCache } from '../../src/cache';
 import type { CacheStore } from '../../src/cache/store';
 import { aiAssistants, messages, roles } from '../../src/db/schema';
+import { openaiWire, startProtocolServer, type ProtocolServer } from '../ai/protocol-server';
 import { ScriptedModel } from '../ai/scripted-model';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { testCacheTargets, waitFor } from '../helpers/caches';
@@ -300,4 +301,55 @@ describe('conversations with a dead Redis', () => {
     }
     expect(t.logLines.filter((l) => l.includes('"context":"database"'))).toHaveLength(2);
   });
+});
+
+describe('conversations through a real provider wire (OpenAI-compatible)', () => {
+  let t: TestApp;
+  let server: ProtocolServer;
+  let conversationId: number;
+  beforeAll(async () => {
+    server = await startProtocolServer();
+    t = await createTestApp(await testDatabaseTargets()[0]!.open(), new MemoryCacheStore(), { secrets: secretBox(randomBytes(32)) });
+    const a = (await t.json('POST', api('/assistants'), { body: { name: 'Local', provider: 'openai_compatible', model: 'llama3.2', settings: { baseUrl: `${server.url}/v1` } } })).body.id;
+    conversationId = (await t.json('POST', api('/conversations'), { body: { assistantId: a } })).body.id;
+  });
+  afterEach(() => server.verify());
+  afterAll(async () => {
+    await t?.dispose();
+    await server?.close();
+  });
+
+  const post = async (content: string) => parseSse(await (await t.request('POST', api(`/conversations/${conversationId}/messages`), { body: { content } })).text());
+
+  it('streams the server’s SSE through to the client and stores the reply with the reported usage', async () => {
+    server.script({
+      expect: 'POST /v1/chat/completions',
+      check: (r) => {
+        expect(r.body.stream).toBe(true);
+        expect(r.body.messages.at(-1)).toEqual({ role: 'user', content: 'hello' });
+      },
+      reply: { sse: openaiWire.stream(['Hel', 'lo!'], { prompt: 30, completion: 3 }) },
+    });
+    const events = await post('hello');
+    expect(events.map((e) => e.event)).toEqual(['user', 'delta', 'delta', 'done']);
+    expect(events[3]!.data.message).toMatchObject({ content: 'Hello!', incomplete: false, usage: { inputTokens: 30, outputTokens: 3, totalTokens: 33 } });
+  });
+
+  it('a truncated stream ends in one sentence and an incomplete reply, never a complete one', async () => {
+    server.script({ expect: 'POST /v1/chat/completions', reply: { sse: [openaiWire.chunk({ role: 'assistant', content: '' }), openaiWire.chunk({ content: 'half' })] } });
+    const events = await post('again');
+    expect(events.map((e) => e.event)).toEqual(['user', 'delta', 'error']);
+    expect(events[2]!.data).toMatchObject({ code: 'bad_response' });
+    expect(events[2]!.data.message).toMatch(/cut off/);
+    const [row] = await t.database.db.select().from(messages).where(eq(messages.id, events[2]!.data.messageId));
+    expect(row).toMatchObject({ content: 'half', metadata: expect.objectContaining({ incomplete: true }) });
+  });
+
+  it('a 500 that persists is one sentence, after the retries', async () => {
+    const boom = { status: 500, json: openaiWire.error('boom', 'server_error') } as const;
+    server.script({ expect: 'POST /v1/chat/completions', reply: boom }, { expect: 'POST /v1/chat/completions', reply: boom }, { expect: 'POST /v1/chat/completions', reply: boom });
+    const events = await post('third');
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'provider_error' } });
+    expect(events.at(-1)!.data.message).toMatch(/^The model server at http:\/\/127\.0\.0\.1:\d+\/v1 \(llama3\.2\) had an internal error \(HTTP 500\); try again later\.$/);
+  }, 30_000);
 });

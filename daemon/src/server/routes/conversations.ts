@@ -286,23 +286,38 @@ function chatStream(c: Context<AppEnv>, t: Turn): Response {
     }
 
     // The reply is stored either way; a cut one says so. This runs even after the client left.
-    const metadata: Record<string, unknown> = failure
-      ? { incomplete: true, reason: failure.message, errorKind: failure.kind, model: t.model.id }
-      : { usage, finishReason, model: t.model.id };
-    const [reply] = await db
-      .insert(messages)
-      .values({ conversationId: t.conversationId, senderType: 'assistant', senderId: config.assistantId, content: text, metadata })
-      .returning();
-    await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, t.conversationId));
-    if (!failure || failure.kind !== 'not_configured') await recordUsage(db, config.assistantId, usage);
-    const next = failure ? t.history : [...t.history, { id: reply!.id, role: 'assistant' as const, content: text }];
-    await saveContext(deps.cache, config.assistantId, t.conversationId, next, reply!.id);
+    let replyId: number;
+    try {
+      replyId = await persistReply(t, text, usage, failure, finishReason);
+    } catch (e) {
+      deps.log('error', 'chat reply could not be stored', { conversationId: t.conversationId, error: e instanceof Error ? e.stack : String(e) });
+      await send(stream, 'error', { code: 'internal', message: 'The reply could not be saved; see the daemon log.', messageId: null });
+      return;
+    }
 
     if (failure) {
       deps.log(failure.kind === 'cancelled' ? 'info' : 'warn', 'chat reply incomplete', { conversationId: t.conversationId, assistantId: config.assistantId, kind: failure.kind, status: failure.detail.status, cause: failure.detail.cause });
-      await send(stream, 'error', { code: failure.kind, message: failure.message, messageId: reply!.id });
+      await send(stream, 'error', { code: failure.kind, message: failure.message, messageId: replyId });
     } else {
+      const [reply] = await db.select().from(messages).where(eq(messages.id, replyId));
       await send(stream, 'done', { message: messageToApi(reply!), usage });
     }
   });
+}
+
+/** Stores the reply (complete, or incomplete with the reason), counts the call and updates the session. */
+async function persistReply(t: Turn, text: string, usage: TokenUsage, failure: AiError | undefined, finishReason: string | undefined): Promise<number> {
+  const { db, deps, config } = t;
+  const metadata: Record<string, unknown> = failure
+    ? { incomplete: true, reason: failure.message, errorKind: failure.kind, model: t.model.id }
+    : { usage, finishReason, model: t.model.id };
+  const [reply] = await db
+    .insert(messages)
+    .values({ conversationId: t.conversationId, senderType: 'assistant', senderId: config.assistantId, content: text, metadata })
+    .returning({ id: messages.id });
+  await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, t.conversationId));
+  if (!failure || failure.kind !== 'not_configured') await recordUsage(db, config.assistantId, usage);
+  const next = failure ? t.history : [...t.history, { id: reply!.id, role: 'assistant' as const, content: text }];
+  await saveContext(deps.cache, config.assistantId, t.conversationId, next, reply!.id);
+  return reply!.id;
 }
