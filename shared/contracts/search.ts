@@ -62,8 +62,8 @@ export const searchResponseSchema = z.object({
   results: z.array(searchResultSchema),
   /** Every match, not only this page; capped at 1000 for very common terms (then totalExact is false: show "1000+"). */
   total: z.number().int(),
-  /** false when total is the cap (a lower bound); true or absent when it is exact. */
-  totalExact: z.boolean().optional(),
+  /** false when total is the cap (a lower bound): show "1000+". */
+  totalExact: z.boolean(),
   vault: z.number().int(),
   /** Parts of q past the term limit (32) that were not used; absent when none. */
   ignored: z.array(z.string()).optional(),
