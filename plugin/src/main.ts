@@ -8,6 +8,7 @@ import { I18n } from './i18n';
 import { parseSettings, type HishoSettings } from './settings';
 import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
+import { VaultRegistration, vaultBasePath } from './vault-registration';
 import { VIEWS, type ViewKey } from './views/constants';
 import { DiscussionsView } from './views/discussions-view';
 import { LibrarianView } from './views/librarian-view';
@@ -37,7 +38,8 @@ export default class HishoPlugin extends Plugin {
     );
 
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
-    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps));
+    const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
+    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
     for (const key of Object.keys(VIEWS) as ViewKey[]) {

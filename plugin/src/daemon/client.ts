@@ -1,8 +1,18 @@
 import type * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
+import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
 import type { UnreachableReason } from './reasons';
-import { errorBodySchema, healthSchema } from './schemas';
+import {
+  errorBodySchema,
+  healthSchema,
+  registeredVaultSchema,
+  relatedResponseSchema,
+  searchResponseSchema,
+  tagsResponseSchema,
+  type RegisteredVault,
+  type SearchPageResponse,
+} from './schemas';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -22,6 +32,34 @@ export interface DaemonClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** GET /api/v1/search parameters (shared/contracts/search.ts); empty strings are left out. */
+export interface SearchParams {
+  q?: string;
+  limit?: number;
+  offset?: number;
+  vault?: string;
+  tag?: string;
+  folder?: string;
+  since?: string;
+}
+
+/** A query string from defined, non-empty values, in a stable order. */
+export function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    const text = String(value).trim();
+    if (text !== '') search.set(key, text);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Whether a call ended because its caller aborted it (a newer search replaced it), not because it failed. */
+export function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
 
 /**
  * A small authenticated GET: health needs no token, so this tells whether the token is accepted
@@ -65,13 +103,34 @@ export class DaemonClient {
     throw new DaemonError({ code: 'bad-response', url: this.baseUrl, detail: 'health: unexpected shape' });
   }
 
-  /** Calls an authenticated route and parses its answer with `schema`. */
-  async request<T>(method: string, path: string, schema: z.ZodMiniType<T>, body?: unknown): Promise<T> {
-    const { response, json } = await this.send(method, path, true, body);
+  /**
+   * Calls an authenticated route and parses its answer with `schema`. Aborting `signal` rejects
+   * with an AbortError (see isAbort), never with a DaemonError.
+   */
+  async request<T>(method: string, path: string, schema: z.ZodMiniType<T>, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const { response, json } = await this.send(method, path, true, body, signal);
     if (!response.ok) throw this.httpError(response, json);
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new DaemonError({ code: 'bad-response', url: this.baseUrl, detail: `${method} ${path}: unexpected shape` });
     return parsed.data;
+  }
+
+  search(params: SearchParams, signal?: AbortSignal): Promise<SearchPageResponse> {
+    return this.request('GET', `/api/v1/search${queryString({ ...params })}`, searchResponseSchema, undefined, signal);
+  }
+
+  /** Notes related to `path` (vault-relative, with its extension). */
+  related(path: string, vault: string | undefined, signal?: AbortSignal): Promise<RelatedResponse> {
+    return this.request('GET', `/api/v1/notes/related${queryString({ path, vault, limit: 12 })}`, relatedResponseSchema, undefined, signal);
+  }
+
+  tags(vault: string | undefined, signal?: AbortSignal): Promise<TagsResponse> {
+    return this.request('GET', `/api/v1/tags${queryString({ vault })}`, tagsResponseSchema, undefined, signal);
+  }
+
+  /** Registers a vault folder; the daemon answers with the existing vault when it knows the folder. */
+  registerVault(path: string): Promise<RegisteredVault> {
+    return this.request('POST', '/api/v1/vaults', registeredVaultSchema, { path });
   }
 
   /** Health, then whether the token is accepted. Never throws. */
@@ -105,9 +164,10 @@ export class DaemonClient {
   }
 
   /** One request with a timeout (AbortSignal.timeout); the body is read inside the timeout too. */
-  private async send(method: string, path: string, auth: boolean, body?: unknown): Promise<{ response: Response; json: unknown }> {
+  private async send(method: string, path: string, auth: boolean, body?: unknown, caller?: AbortSignal): Promise<{ response: Response; json: unknown }> {
     // Aborts the request and the reading of its body alike.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth) headers.authorization = `Bearer ${this.options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -129,6 +189,7 @@ export class DaemonClient {
       }
       return { response, json };
     } catch (e) {
+      if (caller?.aborted) throw new DOMException('The request was replaced by a newer one', 'AbortError');
       if (signal.aborted) {
         throw new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
       }

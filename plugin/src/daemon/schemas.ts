@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
+import type { RelatedReason, RelatedResponse, SearchResponse, Snippet, TagsResponse } from '../../../shared/contracts/search';
+import type { Vault } from '../../../shared/contracts/vaults';
 import type { Discovery } from '../../../shared/discovery';
 
 /*
@@ -31,4 +33,60 @@ export const discoverySchema: z.ZodMiniType<Discovery> = z.object({
   pid: z.number().check(z.int()),
   version: z.string(),
   startedAt: z.string(),
+});
+
+// ---- Search (issue 3): what the Librarian pane reads ------------------------------------------
+
+// Copied, not imported: the contracts' values would bring zod into main.js.
+const RELATED_REASONS = ['link', 'backlink', 'tag', 'text'] as const satisfies readonly RelatedReason[];
+const VAULT_STATUSES = ['idle', 'indexing', 'error'] as const satisfies readonly Vault['status'][];
+
+const snippetSchema: z.ZodMiniType<Snippet> = z.object({
+  text: z.string(),
+  highlights: z.array(z.tuple([z.number(), z.number()])),
+});
+
+/** A search page; `totalExact` is read as optional (absent from older daemons: then exact). */
+export type SearchPageResponse = Omit<SearchResponse, 'totalExact'> & { totalExact?: boolean };
+export const searchResponseSchema: z.ZodMiniType<SearchPageResponse> = z.object({
+  results: z.array(
+    z.object({
+      path: z.string(),
+      title: z.string(),
+      score: z.number(),
+      snippet: snippetSchema,
+      tags: z.array(z.string()),
+      mtime: z.string(),
+    }),
+  ),
+  total: z.number(),
+  totalExact: z.optional(z.boolean()),
+  vault: z.number(),
+  ignored: z.optional(z.array(z.string())),
+});
+
+export const relatedResponseSchema: z.ZodMiniType<RelatedResponse> = z.object({
+  path: z.string(),
+  results: z.array(
+    z.object({
+      path: z.string(),
+      title: z.string(),
+      score: z.number(),
+      reasons: z.array(z.enum(RELATED_REASONS)),
+      sharedTags: z.array(z.string()),
+    }),
+  ),
+});
+
+export const tagsResponseSchema: z.ZodMiniType<TagsResponse> = z.object({
+  tags: z.array(z.object({ tag: z.string(), count: z.number(), total: z.number() })),
+});
+
+/** The part of a registered vault the plugin reads (the daemon sends more). */
+export type RegisteredVault = Pick<Vault, 'id' | 'path' | 'status' | 'notesIndexed'>;
+export const registeredVaultSchema: z.ZodMiniType<RegisteredVault> = z.object({
+  id: z.number(),
+  path: z.string(),
+  status: z.enum(VAULT_STATUSES),
+  notesIndexed: z.number(),
 });

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   language?: string;
   /** Extra saved settings (merged over the URL and token). */
   settings?: Record<string, unknown>;
+  /** The vault's folder, as the stand-in's FileSystemAdapter reports it (the plugin registers it). */
+  vaultPath?: string;
 }
 
 export interface Harness {
@@ -183,6 +185,7 @@ async function startServer(options: HarnessOptions): Promise<{ server: Server; u
         'text/html',
         pageHtml({
           language: options.language ?? 'en',
+          vaultPath: options.vaultPath,
           data: { version: 1, daemonUrl: `${origin}/daemon`, token: options.token, ...options.settings },
         }),
       );

@@ -85,7 +85,7 @@ export function setIcon(el: HTMLElement, icon: string): void {
 
 export function addIcon(): void {}
 
-export const Platform = { isDesktopApp: false, isDesktop: true, isMobile: false };
+export const Platform = { isDesktopApp: false, isDesktop: true, isMobile: false, isMacOS: false };
 
 export class Notice {
   readonly noticeEl: HTMLElement;
@@ -137,9 +137,59 @@ export class Component {
     el.addEventListener(type, cb);
     this.register(() => el.removeEventListener(type, cb));
   }
+  registerEvent(ref: EventRef): void {
+    this.register(() => ref.source.offref(ref));
+  }
   registerInterval(id: number): number {
     this.register(() => window.clearInterval(id));
     return id;
+  }
+}
+
+// ---- Events and files ------------------------------------------------------------------------
+export interface EventRef {
+  source: Events;
+  name: string;
+  callback: (...args: never[]) => unknown;
+}
+
+export class Events {
+  private readonly handlers = new Map<string, Set<EventRef>>();
+  on(name: string, callback: (...args: never[]) => unknown): EventRef {
+    const ref: EventRef = { source: this, name, callback };
+    let set = this.handlers.get(name);
+    if (!set) this.handlers.set(name, (set = new Set()));
+    set.add(ref);
+    return ref;
+  }
+  offref(ref: EventRef): void {
+    this.handlers.get(ref.name)?.delete(ref);
+  }
+  trigger(name: string, ...args: unknown[]): void {
+    for (const ref of [...(this.handlers.get(name) ?? [])]) (ref.callback as (...a: unknown[]) => unknown)(...args);
+  }
+  /** For tests: how many handlers are registered for `name`. */
+  handlerCount(name: string): number {
+    return this.handlers.get(name)?.size ?? 0;
+  }
+}
+
+export class TFile {
+  readonly basename: string;
+  readonly extension: string;
+  constructor(readonly path: string) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    this.basename = dot > 0 ? name.slice(0, dot) : name;
+    this.extension = dot > 0 ? name.slice(dot + 1) : '';
+  }
+}
+
+/** The desktop adapter: the vault's folder on disk (the harness config's vaultPath). */
+export class FileSystemAdapter {
+  constructor(private readonly basePath: string) {}
+  getBasePath(): string {
+    return this.basePath;
   }
 }
 
@@ -179,12 +229,31 @@ export class WorkspaceLeaf {
   }
 }
 
-export class Workspace {
+export class Workspace extends Events {
+  /** Every openLinkText call, for tests to check what the plugin opened. */
+  readonly openedLinks: { linktext: string; sourcePath: string; newLeaf: unknown }[] = [];
+  private activeFile: TFile | null = null;
   readonly viewCreators = new Map<string, ViewCreator>();
   readonly leaves = new Set<WorkspaceLeaf>();
   private layoutReady = false;
   private readyCallbacks: (() => void)[] = [];
-  constructor(readonly rightSplitEl: HTMLElement) {}
+  constructor(readonly rightSplitEl: HTMLElement) {
+    super();
+  }
+
+  getActiveFile(): TFile | null {
+    return this.activeFile;
+  }
+  /** As in Obsidian, opening a note makes it the active file and fires 'file-open'. */
+  async openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {
+    this.openedLinks.push({ linktext, sourcePath, newLeaf });
+    this.setActiveFile(linktext);
+  }
+  /** For tests: make a note active, as clicking it in the file explorer would. */
+  setActiveFile(path: string | null): void {
+    this.activeFile = path === null ? null : new TFile(path);
+    this.trigger('file-open', this.activeFile);
+  }
 
   onLayoutReady(cb: () => void): void {
     if (this.layoutReady) cb();
@@ -214,6 +283,7 @@ export class Workspace {
 
 export class App {
   readonly workspace: Workspace;
+  readonly vault: { adapter: FileSystemAdapter | object };
   readonly statusBarEl: HTMLElement;
   readonly ribbonEl: HTMLElement;
   constructor(root: HTMLElement) {
@@ -223,6 +293,8 @@ export class App {
     const right = div(root, 'workspace-split mod-right-split');
     this.statusBarEl = div(root, 'status-bar');
     this.workspace = new Workspace(right);
+    const vaultPath = (harnessConfig() as { vaultPath?: string }).vaultPath;
+    this.vault = { adapter: vaultPath ? new FileSystemAdapter(vaultPath) : {} };
   }
 }
 

@@ -1,0 +1,214 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { TagsResponse } from '../../../../shared/contracts/search';
+import type { ConnectionMonitor } from '../../connection';
+import type { DaemonStarter } from '../../daemon-starter';
+import type { I18n } from '../../i18n';
+import { VIEWS } from '../constants';
+import { EmptyState, useConnection, useLanguage } from '../empty-state';
+import { daemonClient } from './daemon';
+import { errorSentence } from './error-text';
+import type { NoteHost } from './host';
+import { keyIntent, navigate } from './nav';
+import { EMPTY_QUERY, hasQuery, normalizeTag, searchParams, type LibrarianQuery } from './query';
+import { RelatedNotes } from './related';
+import { optionId, ResultList, RESULTS_ID } from './results';
+import { IDLE, SearchRunner, type Schedule, type SearchState } from './search-runner';
+import { TagBrowser } from './tag-browser';
+
+export interface LibrarianProps {
+  monitor: ConnectionMonitor;
+  i18n: I18n;
+  host: NoteHost;
+  /** The registered vault's id for the daemon's `vault` parameter, once known. */
+  vault: () => string | undefined;
+  starter?: DaemonStarter;
+}
+
+const TAG_LIST_ID = 'hisho-librarian-tag-list';
+
+const windowSchedule: Schedule = (fn, ms) => {
+  const id = window.setTimeout(fn, ms);
+  return () => window.clearTimeout(id);
+};
+
+/** The Librarian pane: search as you type with filters, the active note's related notes, the tag browser. */
+export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProps) {
+  const t = useLanguage(i18n);
+  const status = useConnection(monitor);
+  const connected = status.state === 'connected';
+  const [query, setQuery] = useState<LibrarianQuery>(EMPTY_QUERY);
+  const [search, setSearch] = useState<SearchState>(IDLE);
+  const [selected, setSelected] = useState(-1);
+  const [tagNames, setTagNames] = useState<string[]>([]);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const runner = useMemo(
+    () =>
+      new SearchRunner(async (q, offset, signal) => {
+        const client = await daemonClient(monitor);
+        const page = await client.search(searchParams(q, offset, vault()), signal);
+        return { results: page.results, total: page.total, totalExact: page.totalExact !== false };
+      }, setSearch, windowSchedule),
+    [monitor, vault],
+  );
+  useEffect(() => () => runner.dispose(), [runner]);
+  useEffect(() => runner.update(query), [runner, query]);
+  // New results, new selection: nothing selected until ↓.
+  useEffect(() => setSelected(-1), [search.query, search.results.length === 0]);
+  // A search that failed because the daemon was away runs again once it is back.
+  useEffect(() => {
+    if (connected && runner.current.error) runner.retry();
+  }, [connected, runner]);
+
+  const patch = (change: Partial<LibrarianQuery>) => setQuery((q) => ({ ...q, ...change }));
+  const open = (index: number, newPane: boolean) => {
+    const result = search.results[index];
+    if (result) host.openNote(result.path, newPane);
+  };
+  const onTags = useCallback((tags: TagsResponse['tags']) => setTagNames(tags.map((tag) => tag.tag)), []);
+
+  const onKeyDown = (evt: KeyboardEvent) => {
+    const intent = keyIntent(evt.key, host.isMod(evt), evt.isComposing);
+    if (!intent) return;
+    const count = search.results.length;
+    switch (intent) {
+      case 'down':
+      case 'up':
+        setSelected((s) => navigate(s, { type: intent, count }));
+        break;
+      case 'open':
+      case 'open-new-pane':
+        open(selected >= 0 ? selected : 0, intent === 'open-new-pane');
+        break;
+      case 'clear':
+        setQuery((q) => ({ ...q, text: '' }));
+        setSelected(-1);
+        break;
+    }
+    evt.preventDefault();
+  };
+
+  const filtersSet = query.tag !== '' || query.folder !== '' || query.since !== '';
+  const active = hasQuery(query);
+  const { results, total } = search;
+
+  return (
+    <div class="hisho-librarian">
+      <div class="hisho-search">
+        <input
+          ref={inputRef}
+          class="hisho-search-input"
+          type="search"
+          enterKeyHint="search"
+          spellcheck={false}
+          placeholder={t('librarian.search.placeholder')}
+          aria-label={t('librarian.search.label')}
+          role="combobox"
+          aria-expanded={results.length > 0}
+          aria-controls={RESULTS_ID}
+          aria-autocomplete="list"
+          aria-activedescendant={selected >= 0 ? optionId(selected) : undefined}
+          value={query.text}
+          onInput={(evt) => patch({ text: evt.currentTarget.value })}
+          onKeyDown={onKeyDown}
+        />
+      </div>
+
+      <div class="hisho-filters">
+        <label class="hisho-filter">
+          <span class="hisho-filter-label">{t('librarian.filter.tag')}</span>
+          <input
+            class="hisho-filter-tag"
+            type="text"
+            list={TAG_LIST_ID}
+            placeholder={t('librarian.filter.tag.placeholder')}
+            value={query.tag}
+            onInput={(evt) => patch({ tag: evt.currentTarget.value })}
+          />
+        </label>
+        <datalist id={TAG_LIST_ID}>
+          {tagNames.map((tag) => (
+            <option key={tag} value={tag} />
+          ))}
+        </datalist>
+        <label class="hisho-filter">
+          <span class="hisho-filter-label">{t('librarian.filter.folder')}</span>
+          <input
+            class="hisho-filter-folder"
+            type="text"
+            placeholder={t('librarian.filter.folder.placeholder')}
+            value={query.folder}
+            onInput={(evt) => patch({ folder: evt.currentTarget.value })}
+          />
+        </label>
+        <label class="hisho-filter">
+          <span class="hisho-filter-label">{t('librarian.filter.since')}</span>
+          <input class="hisho-filter-since" type="date" value={query.since} onInput={(evt) => patch({ since: evt.currentTarget.value })} />
+        </label>
+        {filtersSet && (
+          <button type="button" class="hisho-filter-clear" onClick={() => patch({ tag: '', folder: '', since: '' })}>
+            {t('librarian.filter.clear')}
+          </button>
+        )}
+      </div>
+
+      {active && (
+        <div class="hisho-search-status" aria-live="polite" data-state={search.error ? 'error' : search.loading ? 'loading' : 'done'}>
+          {search.error ? (
+            <span class="hisho-error">
+              {errorSentence(search.error, t)}{' '}
+              <button type="button" class="hisho-retry" onClick={() => runner.retry()}>
+                {t('librarian.retry')}
+              </button>
+            </span>
+          ) : search.loading && total === null ? (
+            t('librarian.searching')
+          ) : total === 0 ? (
+            <span class="hisho-no-results">{t('librarian.results.none')}</span>
+          ) : total !== null ? (
+            <span class="hisho-result-count">
+              {!search.totalExact
+                ? t('librarian.results.count.more', { count: total })
+                : total === 1
+                  ? t('librarian.results.count.one')
+                  : t('librarian.results.count', { count: total })}
+            </span>
+          ) : null}
+        </div>
+      )}
+
+      {active && results.length > 0 && (
+        <ResultList
+          results={results}
+          selected={selected}
+          t={t}
+          onOpen={(index, evt) => {
+            setSelected(index);
+            open(index, host.isMod(evt));
+          }}
+        />
+      )}
+      {active && total !== null && results.length < total && !search.error && (
+        <button type="button" class="hisho-load-more" disabled={search.loadingMore} onClick={() => runner.loadMore()}>
+          {search.loadingMore ? t('librarian.loading') : t('librarian.load-more', { shown: results.length, total })}
+        </button>
+      )}
+      {!active && <EmptyState definition={VIEWS.librarian} monitor={monitor} i18n={i18n} starter={starter} />}
+      {active && results.length > 0 && <p class="hisho-keyboard-hint">{t('librarian.keyboard-hint')}</p>}
+
+      <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} />
+      <TagBrowser
+        monitor={monitor}
+        vault={vault}
+        t={t}
+        connected={connected}
+        activeTag={normalizeTag(query.tag)}
+        onPick={(tag) => {
+          patch({ tag: normalizeTag(query.tag) === tag ? '' : tag });
+          inputRef.current?.focus();
+        }}
+        onTags={onTags}
+      />
+    </div>
+  );
+}
