@@ -38,6 +38,25 @@ export interface SearchBody {
   total: number;
 }
 
+/** Daemons started and not stopped yet (killed if the benchmark fails half-way). */
+export const liveDaemons = new Set<DaemonProcess>();
+
+/** Network failures seen (a keep-alive socket closed by the server as a request went out), retried. */
+export const networkRetries: string[] = [];
+
+async function fetchRetry(url: string, init: RequestInit, idempotent: boolean): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (!idempotent || attempt >= 3) throw new Error(`${init.method ?? 'GET'} ${url}: ${cause?.code ?? ''} ${cause?.message ?? String(e)}`, { cause: e });
+      networkRetries.push(`${new URL(url).pathname}: ${cause?.code ?? cause?.message ?? String(e)}`);
+      await sleep(50);
+    }
+  }
+}
+
 export class DaemonProcess {
   private constructor(
     readonly child: ChildProcess,
@@ -90,15 +109,17 @@ export class DaemonProcess {
     });
     const listeningAt = performance.now();
     const token = (await readFile(path.join(env.home, 'token'), 'utf8')).trim();
-    return new DaemonProcess(child, url, token, spawnedAt, listeningAt, () => err);
+    const d = new DaemonProcess(child, url, token, spawnedAt, listeningAt, () => err);
+    liveDaemons.add(d);
+    return d;
   }
 
   async api<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.url}/api/v1${route}`, {
+    const res = await fetchRetry(`${this.url}/api/v1${route}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    }, method === 'GET');
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -127,12 +148,15 @@ export class DaemonProcess {
   }
 
   /** Polls progress until the vault has finished a run (status idle, phase watching) after `since` (ms, performance clock). */
-  async waitIdle(vaultId: number, timeoutMs = 600_000, pollMs = 25): Promise<{ at: number; progress: VaultProgress }> {
-    const deadline = performance.now() + timeoutMs;
+  async waitIdle(vaultId: number, timeoutMs = 600_000, pollMs = 25): Promise<{ at: number; progress: VaultProgress; phases: Record<string, number> }> {
+    const t0 = performance.now();
+    const deadline = t0 + timeoutMs;
+    const phases: Record<string, number> = {};
     for (;;) {
       const p = await this.progress(vaultId);
       const at = performance.now();
-      if (p.status === 'idle' && p.phase === 'watching' && p.queued === 0) return { at, progress: p };
+      phases[p.phase] ??= Math.round(at - t0);
+      if (p.status === 'idle' && p.phase === 'watching' && p.queued === 0) return { at, progress: p, phases };
       if (p.status === 'error') throw new Error(`vault ${vaultId} is in error: ${p.error}`);
       if (at > deadline) throw new Error(`vault ${vaultId} not idle after ${timeoutMs} ms: ${JSON.stringify(p)}`);
       await sleep(pollMs);
@@ -143,7 +167,7 @@ export class DaemonProcess {
   async search(vaultId: number, q: string, limit = 10): Promise<{ ms: number; status: number; body: SearchBody }> {
     const params = new URLSearchParams({ q, limit: String(limit), vault: String(vaultId) });
     const t0 = performance.now();
-    const res = await fetch(`${this.url}/api/v1/search?${params}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await fetchRetry(`${this.url}/api/v1/search?${params}`, { headers: { authorization: `Bearer ${this.token}` } }, true);
     const body = (await res.json()) as SearchBody;
     return { ms: performance.now() - t0, status: res.status, body };
   }
@@ -154,6 +178,7 @@ export class DaemonProcess {
 
   /** SIGTERM and wait for the exit. */
   async stop(): Promise<void> {
+    liveDaemons.delete(this);
     if (this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');

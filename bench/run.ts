@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { corpusVaults, generateVault, listNotes, MAIN_VAULT, readPeerNotes, titleOf, type BenchVault } from './corpus';
-import { DaemonProcess, freshPostgres, sampleMemory } from './daemon';
+import { DaemonProcess, freshPostgres, liveDaemons, networkRetries, sampleMemory } from './daemon';
 import type { PeerJob, PeerResult, PeerVaultResult } from './peer';
 import {
   allQueries,
@@ -147,6 +147,8 @@ interface ColdRun {
   wallMs: number;
   /** The daemon's own startedAt → lastSyncAt of the run. */
   internalMs: number;
+  /** When each index phase was first seen by the poll (ms after POST). */
+  phases: Record<string, number>;
 }
 
 interface DbResult {
@@ -172,6 +174,7 @@ async function withDatabase<T>(kind: 'postgres' | 'pglite', pgAdmin: string | un
   try {
     return await fn({ home, ...(pgdb ? { databaseUrl: pgdb.url } : {}) });
   } finally {
+    for (const d of liveDaemons) await d.stop();
     await pgdb?.drop().catch((e: unknown) => log(`could not drop the bench database: ${String(e)}`));
     await rm(home, { recursive: true, force: true });
   }
@@ -180,11 +183,11 @@ async function withDatabase<T>(kind: 'postgres' | 'pglite', pgAdmin: string | un
 async function indexCold(d: DaemonProcess, v: BenchVault): Promise<{ id: number; run: ColdRun }> {
   const t0 = performance.now();
   const id = await d.register(v.dir);
-  const { at, progress } = await d.waitIdle(id);
+  const { at, progress, phases } = await d.waitIdle(id);
   const info = await d.vault(id);
   const internalMs = progress.startedAt && progress.lastSyncAt ? Date.parse(progress.lastSyncAt) - Date.parse(progress.startedAt) : Number.NaN;
-  const run: ColdRun = { vault: v.name, notes: v.notes, notesIndexed: info.notesIndexed, filesFailed: info.filesFailed, wallMs: round(at - t0), internalMs };
-  log(`  cold ${v.name}: ${fmt(run.wallMs / 1000, 2)} s (${info.notesIndexed}/${v.notes} notes, ${info.filesFailed} failed)`);
+  const run: ColdRun = { vault: v.name, notes: v.notes, notesIndexed: info.notesIndexed, filesFailed: info.filesFailed, wallMs: round(at - t0), internalMs, phases };
+  log(`  cold ${v.name}: ${fmt(run.wallMs / 1000, 2)} s, daemon's own ${fmt(internalMs / 1000, 2)} s (${info.notesIndexed}/${v.notes} notes, ${info.filesFailed} failed; phases first seen at ${JSON.stringify(phases)} ms)`);
   return { id, run };
 }
 
@@ -384,6 +387,7 @@ async function main(): Promise<void> {
     log(`load after: ${loadAfter}`);
     report({ startedAt, loadBefore, loadAfter, p, peer, dbs });
   } finally {
+    for (const d of liveDaemons) await d.stop();
     await rm(tmp, { recursive: true, force: true });
   }
 }
@@ -452,6 +456,7 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
       return peer[vault!]?.timings[rest.join('|')] ?? [];
     });
   const sq = (name: string, ks: string[], target?: boolean) => {
+    if (ks.length === 0) return;
     figures.push({ figure: `Search via HTTP p50, ${name}`, unit: 'ms', values: per((d) => (d.search ? dist(flat(d.search.uncached, ks)).p50 : undefined)), peer: dist(peerTimes(ks)).p50 });
     figures.push({
       figure: `Search via HTTP p95, ${name}`,
@@ -524,6 +529,7 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
   const text = table(header, rows);
   process.stdout.write(`\n${text}\n\n`);
   process.stdout.write(`load before: ${r.loadBefore}\nload after:  ${r.loadAfter}\n`);
+  if (networkRetries.length) process.stdout.write(`network retries (${networkRetries.length}): ${networkRetries.slice(0, 5).join('; ')}\n`);
   for (const d of dbs) {
     if (d.search?.errors.length) process.stdout.write(`${d.kind}: search errors: ${d.search.errors.join('; ')}\n`);
     for (const [set, x] of Object.entries(d.recall ?? {})) if (x.misses.length) process.stdout.write(`${d.kind} recall ${set} misses (first ${x.misses.length}): ${x.misses.join(' | ')}\n`);
@@ -541,6 +547,7 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
     queries: p.queries.map((q) => ({ vault: q.vault, lang: q.lang, ...q.set })),
     figures,
     table: text,
+    networkRetries,
     databases: dbs,
     peer,
   };
