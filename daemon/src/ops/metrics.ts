@@ -162,6 +162,12 @@ async function writeDatabase(out: Exposition, database: Database): Promise<void>
   );
   const [size] = await rowsOf<{ bytes: string | number }>(database.db, sql`SELECT pg_database_size(current_database()) AS bytes`);
   out.family('hisho_db_size_bytes', 'gauge', 'Size of the whole database', [{ value: Number(size?.bytes ?? 0) }]);
+  // The connection pool as the server sees it (the daemon's pool holds up to 10; PGlite has one backend).
+  const conns = await rowsOf<{ state: string; n: string | number }>(
+    database.db,
+    sql`SELECT COALESCE(state, 'unknown') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1 ORDER BY 1`,
+  ).catch(() => []);
+  out.family('hisho_db_connections', 'gauge', 'Connections to the database by state (pg_stat_activity)', conns.map((c) => ({ labels: { state: c.state }, value: Number(c.n) })));
 
   // The vault index (issue 3) when it exists: notes per vault and how far behind the index is.
   if (await tableExists(database.db, 'notes')) {

@@ -155,6 +155,7 @@ for (const target of testDatabaseTargets()) {
       expect(value(p2, 'hisho_db_table_total_bytes', { table: 'users' })).toBeGreaterThan(0);
       expect(value(p2, 'hisho_db_table_rows_estimate', { table: 'users' })).toBeGreaterThanOrEqual(0);
       expect(value(p2, 'hisho_db_size_bytes')).toBeGreaterThan(0);
+      expect(p2.samples.filter((s) => s.name === 'hisho_db_connections').reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(1);
       expect(value(p2, 'process_resident_memory_bytes')).toBeGreaterThan(0);
       expect(value(p2, 'hisho_uptime_seconds')).toBeGreaterThanOrEqual(0);
       if (p2.type.has('hisho_index_notes')) {
