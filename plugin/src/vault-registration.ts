@@ -1,22 +1,13 @@
 import { Component, FileSystemAdapter, type App } from 'obsidian';
 import type { ConnectionMonitor, DisplayStatus } from './connection';
 import { DaemonClient } from './daemon/client';
+import { isLoopback } from './daemon/loopback';
 import type { RegisteredVault } from './daemon/schemas';
 
 /** The vault's folder on this computer, or null where there is none (mobile). */
 export function vaultBasePath(app: App): string | null {
   const adapter = app.vault.adapter;
   return adapter instanceof FileSystemAdapter ? adapter.getBasePath() : null;
-}
-
-/** Whether the daemon runs on this computer, so that a folder path here means the same folder there. */
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
 }
 
 /**
