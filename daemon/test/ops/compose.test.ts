@@ -27,6 +27,12 @@ function parseCompose(): { services: Record<string, Service> } {
     const yaml = createRequire(require.resolve('gray-matter'))('js-yaml') as { safeLoad(s: string): unknown };
     return yaml.safeLoad(text) as { services: Record<string, Service> };
   } catch {
+    return readComposeLines();
+  }
+}
+
+function readComposeLines(): { services: Record<string, Service> } {
+  {
     const services: Record<string, Service> = {};
     let current: Service | undefined;
     let list: string | undefined;
@@ -106,6 +112,17 @@ describe('docker-compose.yml', () => {
     // The example file exists; the real .env is never committed.
     expect(existsSync(path.join(root, '.env.example'))).toBe(true);
     expect(readFileSync(path.join(root, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
+  });
+
+  it('the fallback line reader (used without js-yaml) sees the same ports, passwords and images', () => {
+    const lines = readComposeLines();
+    for (const [name, s] of services) {
+      const f = lines.services[name];
+      expect(f?.image, name).toBe(s.image);
+      expect(f?.ports, name).toEqual((s.ports ?? []).map(String));
+      const env = (s.environment ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(env).filter((k) => /PASSWORD/.test(k))) expect(f && (f.environment as Record<string, string>)[key], `${name}.${key}`).toBe(String(env[key]));
+    }
   });
 
   it('docs/operations.md documents upgrading the PostgreSQL major version the file pins', () => {
