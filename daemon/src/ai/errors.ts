@@ -55,7 +55,7 @@ export const aiMessages = {
   rateLimited: (who: string) => `${who} is rate limiting requests; wait a moment and try again.`,
   providerError: (who: string, status?: number) => `${who} had an internal error${status ? ` (HTTP ${status})` : ''}; try again later.`,
   badRequest: (who: string, status?: number, hint?: string) =>
-    `${who} rejected the request${status ? ` (HTTP ${status})` : ''}${hint ? `: ${hint}` : ''}; check the model name and settings.`,
+    `${who} rejected the request${status ? ` (HTTP ${status})` : ''}${hint ? `: ${hint.replace(/[.。]\s*$/, '')}` : ''}; check the model name and settings.`,
   badResponse: (who: string) => `${who} sent a reply that could not be read (malformed or cut off); try again.`,
   truncated: (who: string) => `${who}'s reply was cut off before it finished; try again.`,
   schemaMismatch: (who: string, reason: string) => `${who}'s answer did not have the expected structure (${reason}).`,
@@ -114,6 +114,8 @@ export function toAiError(e: unknown, who: string, context: { cancelled?: boolea
       return new AiError('bad_response', aiMessages.badResponse(who), detail);
     }
     if (status === 401 || status === 403) return new AiError('unauthorized', aiMessages.unauthorized(who), detail);
+    // Gemini answers a wrong key with 400 INVALID_ARGUMENT / API_KEY_INVALID.
+    if (status === 400 && /API_KEY_INVALID|API key not valid/i.test(e.responseBody ?? '')) return new AiError('unauthorized', aiMessages.unauthorized(who), detail);
     if (status === 429) return new AiError('rate_limited', aiMessages.rateLimited(who), detail);
     if (status === 408) return new AiError('timeout', aiMessages.timeout(who, 0).replace(' within 0 seconds', ' in time'), detail);
     if (status >= 500) return new AiError('provider_error', aiMessages.providerError(who, status), detail);

@@ -304,6 +304,27 @@ describe.each(wires)('$provider over its wire protocol', (w) => {
   });
 });
 
+describe('provider quirks', () => {
+  it("Gemini's 400 API_KEY_INVALID is a wrong key, and a 404 model is a bad request naming the problem", async () => {
+    const server = await startProtocolServer();
+    try {
+      const gemini = createChatModel({ provider: 'gemini', model: 'gemini-2.5-flash', apiKey: KEY, baseUrl: `${server.url}/v1beta` }, { policy: FAST });
+      server.script({
+        expect: 'POST /v1beta/models/gemini-2.5-flash:generateContent',
+        reply: { status: 400, json: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } } },
+      });
+      await expectAiError(gemini.generate({ messages: [{ role: 'user', content: 'x' }] }), 'unauthorized');
+      const openai = createChatModel({ provider: 'openai', model: 'gpt-nope', apiKey: KEY, baseUrl: `${server.url}/v1` }, { policy: FAST });
+      server.script({ expect: 'POST /v1/chat/completions', reply: { status: 404, json: openaiWire.error('The model `gpt-nope` does not exist or you do not have access to it.') } });
+      const e = await expectAiError(openai.generate({ messages: [{ role: 'user', content: 'x' }] }), 'bad_request');
+      expect(e.message).toBe('OpenAI (gpt-nope) rejected the request (HTTP 404): The model `gpt-nope` does not exist or you do not have access to it; check the model name and settings.');
+      server.verify();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('keys', () => {
   it('a cloud provider without a key says what to configure, without calling anything', async () => {
     const m = createChatModel({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'http://127.0.0.1:9/v1' });

@@ -121,6 +121,10 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
     const c = await newConversation();
     model.script({ call: 'stream', reply: { chunks: ['Hi!'] } });
     await send(c, 'Hello there');
+    const untitled = (await t.json('POST', api('/conversations'), { body: { assistantId } })).body.id;
+    model.script({ call: 'stream', reply: { chunks: ['ok'] } });
+    await send(untitled, `  What is   a really long first question that goes on and on beyond sixty characters?`);
+    expect((await t.json('GET', api(`/conversations/${untitled}`))).body.title).toBe('What is a really long first question that goes on and on bey…');
     const key = sessionKey(assistantId, c);
     expect(key).toBe(`ai_session:${assistantId}:${c}`);
     const ttl = await store.ttl(key);

@@ -211,6 +211,11 @@ export function conversationRoutes(deps: AppDeps) {
       .values({ conversationId: conversation.id, senderType: 'user', senderId: deps.localUserId, content: body.content })
       .returning();
     const userMessage = userRow!;
+    // An untitled conversation is named after its first question, so the history list reads well.
+    if (!conversation.title) {
+      const title = body.content.replace(/\s+/g, ' ').trim().slice(0, 60);
+      await db.update(conversations).set({ title: title.length < body.content.trim().length ? `${title}…` : title }).where(and(eq(conversations.id, conversation.id), isNull(conversations.title)));
+    }
     const [context, parts, language] = await Promise.all([
       loadContext(cache, db, assistant.id, conversation.id, userMessage.id),
       personaParts(db, assistant),
