@@ -65,10 +65,10 @@ export async function readPeerNotes(dir: string, paths: string[]): Promise<PeerN
   for (const rel of paths) {
     let text: string;
     try {
-      text = await readFile(path.join(dir, ...rel.normalize('NFC').split('/')), 'utf8');
+      text = await readFile(path.join(dir, ...rel.split('/')), 'utf8');
     } catch {
-      // NFD file names on disk: read through the listed name as it is on disk.
-      text = await readFile(path.join(dir, rel), 'utf8').catch(() => '');
+      // Listed paths are NFC; a file named in NFD on disk (macOS) is read through its NFD name.
+      text = await readFile(path.join(dir, ...rel.normalize('NFD').split('/')), 'utf8').catch(() => '');
     }
     let data: Record<string, unknown> = {};
     let body = text;
@@ -79,6 +79,8 @@ export async function readPeerNotes(dir: string, paths: string[]): Promise<PeerN
     } catch {
       // invalid YAML: keep the whole text as the body
     }
+    // Excalidraw drawings: the name and frontmatter only, not the drawing data (as the daemon does).
+    if (/\.excalidraw\.md$/i.test(rel)) body = '';
     notes.push({ id: id++, path: rel, title: titleOf(rel), aliases: asText(data.aliases ?? data.alias), tags: asText(data.tags ?? data.tag), body });
   }
   return notes;

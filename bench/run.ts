@@ -432,6 +432,12 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
       peer: peer[v.name] ? peer[v.name]!.buildMs / 1000 : undefined,
     });
   }
+  figures.push({
+    figure: 'Notes on disk neither indexed nor reported failed (run 1, all vaults)',
+    unit: 'notes',
+    values: per((d) => [...(d.cold[0] ?? []), ...(d.coldMain ? [d.coldMain] : [])].reduce((a, c) => a + Math.max(0, c.notes - c.notesIndexed - c.filesFailed), 0)),
+    note: 'should be 0',
+  });
   figures.push({ figure: 'Daemon start (spawn → listening), median', unit: 's', values: per((d) => median(d.startupMs) / 1000) });
   figures.push({
     figure: `Restart reconcile, all ${p.vaults.length + 1} vaults unchanged (spawn → all idle)`,
