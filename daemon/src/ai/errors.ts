@@ -22,6 +22,7 @@ export class AiError extends Error {
   constructor(
     readonly kind: AiErrorKind,
     message: string,
+    /** Mutable only so the model can scrub an echoed key from `cause` before anyone sees it. */
     readonly detail: {
       /** HTTP status of the provider's answer, when there was one. */
       status?: number;

@@ -129,6 +129,15 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
   const label = who(config);
   const id = `${config.provider}:${config.model}`;
   const model = languageModel(config);
+  /** A provider (or a proxy) may echo the key in its error body: it never travels on in the error. */
+  const mapError = (e: unknown, context?: Parameters<typeof toAiError>[2]): AiError => {
+    const err = toAiError(e, label, context);
+    const key = config.apiKey;
+    if (key && err.detail.cause?.includes(key)) err.detail.cause = err.detail.cause.split(key).join('[redacted]');
+    if (key && err.message.includes(key)) err.message = err.message.split(key).join('[redacted]');
+    if (key && err.detail.replyText?.includes(key)) err.detail.replyText = err.detail.replyText.split(key).join('[redacted]');
+    return err;
+  };
   const onRetry = (e: AiError, delayMs: number, attempt: number) =>
     options.onRetry?.({ model: id, kind: e.kind, status: e.detail.status, delayMs, attempt });
 
@@ -154,7 +163,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
         try {
           return await run(a.signal);
         } catch (e) {
-          throw toAiError(e, label, a.context());
+          throw mapError(e, a.context());
         } finally {
           a.dispose();
         }
@@ -239,7 +248,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
             settle.resolve({ text, usage: toUsage(finish.usage), finishReason: toFinish(finish.reason) });
             return;
           } catch (e) {
-            const err = a.signal.aborted || !(e instanceof AiError) ? toAiError(e, label, a.context()) : e;
+            const err = a.signal.aborted || !(e instanceof AiError) ? mapError(e, a.context()) : e;
             // Retrying is only safe before any text reached the consumer.
             const retryable = !yielded && err.retryable && attempt <= policy.maxRetries && !req.signal?.aborted;
             if (!retryable) throw err;
@@ -254,7 +263,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
           }
         }
       } catch (e) {
-        const err = toAiError(e, label);
+        const err = mapError(e);
         settle.reject(err);
         throw err;
       } finally {

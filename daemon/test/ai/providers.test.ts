@@ -196,6 +196,15 @@ describe.each(wires)('$provider over its wire protocol', (w) => {
     expect(retries).toEqual([]);
   });
 
+  it('a provider that echoes the key in its error body: the key is in neither the message nor the detail', async () => {
+    server.script({ expect: w.plainPath, reply: { status: 401, json: w.error(401, `Incorrect API key provided: ${KEY}`) } });
+    const e = await expectAiError(model.generate({ messages: [{ role: 'user', content: 'x' }] }), 'unauthorized');
+    expect(JSON.stringify({ message: e.message, detail: e.detail })).not.toContain(KEY);
+    server.script({ expect: w.plainPath, reply: { status: 400, json: w.error(400, `Bad key format: ${KEY}`) } });
+    const bad = await expectAiError(model.generate({ messages: [{ role: 'user', content: 'x' }] }), 'bad_request');
+    expect(JSON.stringify({ message: bad.message, detail: bad.detail })).not.toContain(KEY);
+  });
+
   it('429 then success: waits as Retry-After says, then answers', async () => {
     server.script(
       { expect: w.plainPath, reply: { status: 429, headers: { 'retry-after': '0' }, json: w.error(429, 'Rate limit reached') } },
