@@ -8,7 +8,20 @@
  * all come out right, and an unchanged note is never parsed again.
  *
  * Batches of up to `batchSize` files are written in one transaction each, which also resolves the
- * links touched by the batch and bumps the vault's index generation.
+ * links touched by the batch and bumps the vault's index generation. The next batch is read, parsed
+ * and tokenized while the current one is being written (on PostgreSQL the server works on the other
+ * core meanwhile).
+ *
+ * A bulk load (a reconcile with at least `bulkMinFiles` (1,000) files to write: a first index, a forced
+ * reindex) differs in two ways, both only for speed:
+ *  - links are written unresolved and the whole vault's links are resolved once at the end
+ *    (per batch, every link to a name of the batch would be resolved again and again);
+ *  - when the notes table holds fewer rows than are coming, its GIN indexes are dropped and built
+ *    once at the end (maintaining a GIN row by row halves insert speed).
+ * Every batch still commits on its own (notes searchable as they come, generation bumped). If the
+ * run is cut short (stop, crash, vault folder gone), the vault's sync status stays 'indexing' in the
+ * database, and the next start resolves every link again; missing GIN indexes are rebuilt at every
+ * reconcile.
  *
  * A vault folder that disappears or cannot be read puts the vault in status 'error' (the index is
  * kept); the folder is polled and the vault recovers by itself when it is back.
@@ -20,13 +33,18 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { obsidianIntegrationSettings } from '../db/schema';
+import { searchDocument } from '../search/document';
 import { NotANoteError, parseNote } from './parse';
 import { isIgnored, toVaultPath, type VaultFilter } from './paths';
 import { scanVault, type FileStat } from './scan';
 import {
+  beginBulkLoad,
+  endBulkLoad,
+  ensureSearchIndexes,
   indexedPathsUnder,
   loadFailedFiles,
   loadIndexedFiles,
+  resolveVaultLinks,
   writeBatch,
   type BatchWrite,
   type FileProblem,
@@ -81,9 +99,24 @@ export interface VaultIndexerOptions {
   rootPollMs?: number;
   batchSize?: number;
   readConcurrency?: number;
+  /** A reconcile with at least this many files to write is a bulk load (tests lower it). */
+  bulkMinFiles?: number;
 }
 
-const DEFAULTS = { debounceMs: 200, rootPollMs: 5_000, batchSize: 500, readConcurrency: 16 };
+/**
+ * bulkMinFiles: a reconcile with at least this many files to (re)write is a bulk load (see the top
+ * of the file); below it, per-batch link resolution is cheap and the GIN indexes are kept.
+ */
+const DEFAULTS = { debounceMs: 200, rootPollMs: 5_000, batchSize: 500, readConcurrency: 16, bulkMinFiles: 1_000 };
+
+
+/** A batch read, parsed and tokenized, ready to be written. */
+interface PreparedBatch {
+  paths: string[];
+  batch: BatchWrite;
+  fileErrors: FileProblem[];
+  unchanged: number;
+}
 
 /** Bytes → text; invalid UTF-8 becomes U+FFFD (which parseNote counts towards "binary"). */
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -114,6 +147,13 @@ export class VaultIndexer {
   private booting: Promise<void> | null = null;
   private indexed = new Map<string, IndexedFile>();
   private failedPaths = new Set<string>();
+  /** Paths of the batch being written (the next batch, prepared meanwhile, must not take them). */
+  private readonly inFlight = new Set<string>();
+  /** Links are written unresolved until resolveVaultLinks runs at the end of the run (bulk load or recovery). */
+  private linksStale = false;
+  /** The GIN indexes were dropped by this indexer's bulk load and must be rebuilt. */
+  private ginDropped = false;
+  private lastRunChecked = false;
 
   private progress: IndexProgress;
   private runStartedMs = 0;
@@ -203,6 +243,7 @@ export class VaultIndexer {
     this.closeWatcher = null;
     await this.booting?.catch(() => undefined);
     await this.draining?.catch(() => undefined);
+    await this.rebuildDroppedIndexes();
     this.publishProgress({ phase: 'stopped', status: this.progress.status === 'error' ? 'error' : 'idle' });
   }
 
@@ -257,6 +298,8 @@ export class VaultIndexer {
     this.closeWatcher = null;
     for (const t of this.debounce.values()) clearTimeout(t);
     this.debounce.clear();
+    // The bulk load is interrupted for who knows how long: other searches get their index back.
+    await this.rebuildDroppedIndexes();
     if (!wasError) {
       this.o.log?.('warn', 'vault folder unavailable', { vaultId: this.vaultId, root: this.root, reason });
       await this.saveStatus('error', message);
@@ -313,6 +356,17 @@ export class VaultIndexer {
     return isIgnored(rel, isDir !== false, this.o.filter) || (isDir === false && isIgnored(rel, false, this.o.filter));
   }
 
+  /** Builds the GIN indexes again if this indexer's bulk load dropped them. */
+  private async rebuildDroppedIndexes(): Promise<void> {
+    if (!this.ginDropped) return;
+    this.ginDropped = false;
+    try {
+      await endBulkLoad(this.o.db);
+    } catch (e) {
+      this.o.log?.('error', 'could not rebuild the search indexes', { vaultId: this.vaultId, error: String(e) });
+    }
+  }
+
   private async reconcile(): Promise<void> {
     this.reconciling = true;
     try {
@@ -323,6 +377,17 @@ export class VaultIndexer {
   }
 
   private async reconcileOnce(): Promise<void> {
+    if (!this.lastRunChecked) {
+      await this.statusWrites; // read what is stored, not what this run is about to store
+      // A run that did not finish (daemon stopped or crashed, folder lost) may have left links
+      // unresolved (bulk load): its status is still 'indexing' or 'error'. Resolve them all again.
+      const [row] = await this.o.db
+        .select({ status: obsidianIntegrationSettings.syncStatus })
+        .from(obsidianIntegrationSettings)
+        .where(eq(obsidianIntegrationSettings.id, this.vaultId));
+      if (row && row.status !== 'idle') this.linksStale = true;
+      this.lastRunChecked = true;
+    }
     this.beginRun('scanning');
     let scan;
     try {
@@ -331,19 +396,38 @@ export class VaultIndexer {
       await this.enterError(reasonOf(e));
       return;
     }
+    if (!this.ginDropped) {
+      try {
+        await ensureSearchIndexes(this.o.db);
+      } catch (e) {
+        this.o.log?.('error', 'could not rebuild the search indexes', { vaultId: this.vaultId, error: String(e) });
+      }
+    }
     this.indexed = await loadIndexedFiles(this.o.db, this.vaultId);
     this.failedPaths = await loadFailedFiles(this.o.db, this.vaultId);
     const force = this.force;
     this.force = false;
     this.progress.seen = scan.files.size;
+    let toWrite = 0;
     for (const [rel, s] of scan.files) {
       const known = this.indexed.get(rel);
       if (force || !known || known.size !== s.size || known.mtimeMs !== s.mtimeMs) {
         this.knownStats.set(rel, s);
         this.pending.add(rel);
+        toWrite++;
         if (force && known) this.forced.add(rel);
       } else {
         this.progress.unchanged++;
+      }
+    }
+    if (toWrite >= this.o.bulkMinFiles) {
+      this.linksStale = true;
+      if (!this.ginDropped) {
+        try {
+          this.ginDropped = await beginBulkLoad(this.o.db, toWrite);
+        } catch (e) {
+          this.o.log?.('warn', 'could not drop the search indexes for a bulk load', { vaultId: this.vaultId, error: String(e) });
+        }
       }
     }
     for (const rel of this.indexed.keys()) if (!scan.files.has(rel)) this.pending.add(rel);
@@ -384,6 +468,18 @@ export class VaultIndexer {
   private async finishRun(): Promise<void> {
     if (!this.running) return;
     if (this.progress.status === 'error') return;
+    if (this.linksStale) {
+      try {
+        const { generation } = await resolveVaultLinks(this.o.db, this.vaultId);
+        this.linksStale = false;
+        this.progress.generation = generation;
+      } catch (e) {
+        // Kept stale: the status is not set to 'idle' below, so the next start tries again.
+        this.o.log?.('error', 'vault link resolution failed', { vaultId: this.vaultId, error: String(e) });
+        return;
+      }
+    }
+    await this.rebuildDroppedIndexes();
     const now = new Date().toISOString();
     await this.saveStatus('idle', null, true);
     this.runStartedMs = 0;
@@ -461,31 +557,57 @@ export class VaultIndexer {
   private async drain(): Promise<void> {
     if (this.pending.size === 0) return;
     this.beginRun('indexing');
-    while (this.pending.size > 0 && this.running) {
-      const batch = [...this.pending].slice(0, this.o.batchSize);
-      for (const p of batch) this.pending.delete(p);
-      const problem = await this.checkRoot();
-      if (problem) {
-        for (const p of batch) this.pending.add(p);
-        await this.enterError(problem);
-        return;
-      }
+    let next = this.prepareNext();
+    while (next) {
+      const prepared = await next;
+      next = null;
+      if (!prepared) break;
+      for (const p of prepared.paths) this.inFlight.add(p);
+      // Pipelining: read, parse and tokenize the next batch while this one is written.
+      if (this.running) next = this.prepareNext();
       try {
-        await this.processBatch(batch);
+        await this.writePrepared(prepared);
       } catch (e) {
         this.o.log?.('error', 'vault index batch failed', { vaultId: this.vaultId, error: String(e) });
         this.publishProgress();
         // Not retried in a loop: the next change or restart reconciles these files again.
+      } finally {
+        this.inFlight.clear();
       }
     }
-    if (this.pending.size === 0 && this.debounce.size === 0) await this.finishRun();
+    if (this.pending.size === 0 && this.debounce.size === 0 && this.running && this.progress.status !== 'error') await this.finishRun();
+  }
+
+  /**
+   * Takes the next batch off the queue (not a path of the batch being written: its outcome is not
+   * known yet) and reads it; null when there is nothing to take or the vault folder is gone.
+   */
+  private prepareNext(): Promise<PreparedBatch | null> | null {
+    if (!this.running || this.progress.status === 'error') return null;
+    const batch: string[] = [];
+    for (const p of this.pending) {
+      if (this.inFlight.has(p)) continue;
+      batch.push(p);
+      if (batch.length >= this.o.batchSize) break;
+    }
+    if (batch.length === 0) return null;
+    for (const p of batch) this.pending.delete(p);
+    return (async () => {
+      const problem = await this.checkRoot();
+      if (problem) {
+        for (const p of batch) this.pending.add(p);
+        await this.enterError(problem);
+        return null;
+      }
+      return this.prepareBatch(batch);
+    })();
   }
 
   // -------------------------------------------------------------------------------------------
   // One batch
   // -------------------------------------------------------------------------------------------
 
-  private async processBatch(paths: string[]): Promise<void> {
+  private async prepareBatch(paths: string[]): Promise<PreparedBatch> {
     const batch: BatchWrite = { upserts: [], touches: [], deletes: [], problems: [], clearProblems: [] };
     const fileErrors: FileProblem[] = [];
     let unchanged = 0;
@@ -534,7 +656,7 @@ export class VaultIndexer {
       this.parses++;
       try {
         const note = parseNote(rel, decoder.decode(bytes));
-        batch.upserts.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs, contentHash, note });
+        batch.upserts.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs, contentHash, note, doc: searchDocument(note) });
         const messages = [note.frontmatterError, ...(note.warnings ?? [])].filter((m): m is string => Boolean(m));
         if (messages.length > 0) {
           const p: FileProblem = { path: rel, severity: 'warning', message: messages.join('; ') };
@@ -553,10 +675,13 @@ export class VaultIndexer {
       }
     });
     await runLimited(work, this.o.readConcurrency);
+    return { paths, batch, fileErrors, unchanged };
+  }
 
+  private async writePrepared({ paths, batch, fileErrors, unchanged }: PreparedBatch): Promise<void> {
     const failedHere = batch.problems.filter((p) => p.severity === 'error').map((p) => p.path);
     if (batch.upserts.length + batch.touches.length + batch.deletes.length + batch.problems.length + batch.clearProblems.length > 0) {
-      const { generation } = await writeBatch(this.o.db, this.vaultId, batch);
+      const { generation } = await writeBatch(this.o.db, this.vaultId, batch, { links: this.linksStale ? 'deferred' : 'batch' });
       this.progress.generation = generation;
     }
     for (const d of batch.deletes) {

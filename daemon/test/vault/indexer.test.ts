@@ -7,7 +7,11 @@ import { rename, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
+import { sql } from 'drizzle-orm';
+import { parseQuery } from '../../src/search/query';
+import { searchNotes } from '../../src/search/search';
 import { VaultIndexer } from '../../src/vault/indexer';
+import { beginBulkLoad, endBulkLoad } from '../../src/vault/store';
 import { FakeWatcher } from '../../src/vault/watcher';
 import { errorRows, eventually, generationOf, linkTable, noteByPath, notePaths, registerVaultRow, tempVault, type TempVault } from './helpers';
 
@@ -170,6 +174,89 @@ describe.each(testDatabaseTargets())('vault indexer on $kind', (target) => {
     const links = await linkTable(database.db, vaultId);
     expect(links).toContainEqual(['src.md', 'Dup', 'zz/yy/Dup.md']);
     expect(links).toContainEqual(['src.md', 'Later', null]);
+  });
+
+  const LINKED_VAULT = {
+    'src.md': '[[Target]] [[target.md]] [[b/Target]] [[Later]] [[Dup]] [[#Self]] [[n7]]',
+    'a/b/Target.md': 'deep [[Dup]]',
+    'x/Dup.md': 'x [[../src]]',
+    'zz/yy/Dup.md': 'longer path [[Target]]',
+    ...Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`many/n${k}.md`, `note ${k} [[n${(k + 1) % 8}]] [[Dup]] bulkword`])),
+  };
+  const indexExists = async (name: string) => {
+    const r = await database.db.execute(sql`SELECT to_regclass(${name}) IS NOT NULL AS ok`);
+    const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ ok: boolean }>;
+    return rows[0]!.ok;
+  };
+
+  it('a bulk load (links resolved once at the end) gives the same links as batch-by-batch resolution', async () => {
+    vault = await tempVault(LINKED_VAULT);
+    const other = await tempVault(LINKED_VAULT);
+    try {
+      const batchId = await registerVaultRow(database.db, vault.root);
+      const byBatch = makeIndexer(batchId);
+      await byBatch.start();
+      await byBatch.idle();
+      const bulkId = await registerVaultRow(database.db, other.root);
+      const bulk = makeIndexer(bulkId, { root: other.root, bulkMinFiles: 2 });
+      await bulk.start();
+      await bulk.idle();
+      const expected = await linkTable(database.db, batchId);
+      expect(expected.filter(([, , r]) => r !== null).length).toBeGreaterThan(10);
+      expect(await linkTable(database.db, bulkId)).toEqual(expected);
+      // 4 batches of 3 files, then the link resolution: each in its own transaction with a bump.
+      expect(await generationOf(database.db, bulkId)).toBe(5);
+      expect(await indexExists('idx_notes_search_vector')).toBe(true);
+      expect(await indexExists('idx_notes_tags')).toBe(true);
+      const found = await searchNotes(database.db, bulkId, parseQuery({ q: 'bulkword' }), 20, 0);
+      expect(found.total).toBe(8);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('a bulk load cut short (status left "indexing") has every link resolved at the next start', async () => {
+    vault = await tempVault(LINKED_VAULT);
+    const vaultId = await registerVaultRow(database.db, vault.root);
+    const first = makeIndexer(vaultId);
+    await first.start();
+    await first.idle();
+    await first.stop();
+    const expected = await linkTable(database.db, vaultId);
+    // What a daemon killed between the last batch and the final resolution leaves behind.
+    await database.db.execute(sql`UPDATE note_links SET resolved_note_id = NULL WHERE vault_id = ${vaultId}`);
+    await database.db.execute(sql`UPDATE obsidian_integration_settings SET sync_status = 'indexing' WHERE id = ${vaultId}`);
+    const again = makeIndexer(vaultId);
+    await again.start();
+    await again.idle();
+    expect(again.parses).toBe(0);
+    expect(await linkTable(database.db, vaultId)).toEqual(expected);
+  });
+
+  it('search works while the GIN indexes are dropped for a bulk load; a reconcile rebuilds missing ones', async () => {
+    vault = await tempVault(LINKED_VAULT);
+    const vaultId = await registerVaultRow(database.db, vault.root);
+    const i = makeIndexer(vaultId);
+    await i.start();
+    await i.idle();
+    await i.stop();
+    expect(await beginBulkLoad(database.db, 1_000_000_000)).toBe(true);
+    try {
+      expect(await indexExists('idx_notes_search_vector')).toBe(false);
+      const found = await searchNotes(database.db, vaultId, parseQuery({ q: 'bulkword' }), 20, 0);
+      expect(found.total).toBe(8);
+    } finally {
+      await endBulkLoad(database.db);
+    }
+    expect(await indexExists('idx_notes_search_vector')).toBe(true);
+    // A daemon stopped in the middle of a bulk load left them dropped: the next reconcile rebuilds them.
+    await database.db.execute(sql`DROP INDEX idx_notes_search_vector`);
+    await database.db.execute(sql`DROP INDEX idx_notes_tags`);
+    const again = makeIndexer(vaultId);
+    await again.start();
+    await again.idle();
+    expect(await indexExists('idx_notes_search_vector')).toBe(true);
+    expect(await indexExists('idx_notes_tags')).toBe(true);
   });
 
   it('a rename reported as add then unlink (or the reverse) moves the note; debounced bursts parse once', async () => {
