@@ -84,6 +84,8 @@ export const en = {
 
   'librarian.search.placeholder': 'Search notes…',
   'librarian.search.label': 'Search the notes of this vault',
+  'librarian.filters': 'Filters',
+  'librarian.filters.active': 'Filters ({count})',
   'librarian.filter.tag': 'Tag',
   'librarian.filter.tag.placeholder': 'For example project/alpha',
   'librarian.filter.folder': 'Folder',

@@ -83,6 +83,8 @@ export const ja: Messages = {
 
   'librarian.search.placeholder': 'ノートを検索…',
   'librarian.search.label': 'この保管庫のノートを検索',
+  'librarian.filters': '絞り込み',
+  'librarian.filters.active': '絞り込み（{count}）',
   'librarian.filter.tag': 'タグ',
   'librarian.filter.tag.placeholder': '例: project/alpha',
   'librarian.filter.folder': 'フォルダ',

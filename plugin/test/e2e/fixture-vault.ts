@@ -57,8 +57,5 @@ export async function writeFixtureVault(): Promise<FixtureVault> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text, 'utf8');
   }
-  // Obsidian's own folder: the daemon must not index it.
-  await mkdir(join(root, '.obsidian'), { recursive: true });
-  await writeFile(join(root, '.obsidian', 'app.json'), '{}', 'utf8');
   return { path: root, notes: Object.keys(FIXTURE_NOTES).length, remove: () => rm(root, { recursive: true, force: true }) };
 }

@@ -35,9 +35,13 @@ const options = () => pane().locator('[role="listbox"] [role="option"]');
 const paths = (list: Locator) => list.evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
 const opened = () => h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.map((l) => ({ ...l })));
 
-async function search(text: string): Promise<void> {
+/** Types `text` and waits for its answer (not an earlier query's, still on screen while the new one runs). */
+async function search(text: string, state = 'done'): Promise<void> {
   await input().fill(text);
-  await expect.poll(() => pane().locator('.hisho-search-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+  const status = pane().locator('.hisho-search-status');
+  await expect
+    .poll(async () => [await status.getAttribute('data-query'), await status.getAttribute('data-state')], { timeout: 10_000 })
+    .toEqual([text, state]);
 }
 
 beforeAll(async () => {
@@ -98,16 +102,19 @@ describe.skipIf(!enabled)('the Librarian pane against a real daemon and vault', 
     await search('zebracornflakes');
     expect(await pane().locator('.hisho-no-results').textContent()).toBe(en['librarian.results.none']);
     expect(await options().count()).toBe(0);
-    await input().fill('a'.repeat(1001));
-    await expect.poll(() => pane().locator('.hisho-search-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
+    await search('a'.repeat(1001), 'error');
     expect(await pane().locator('.hisho-search-status .hisho-error').textContent()).toContain('at most 1000 characters');
   });
 
   it('filters by tag from the control and from the query syntax', async () => {
     await input().fill('');
+    expect(await pane().locator('.hisho-filter-tag').isVisible()).toBe(false);
+    await pane().locator('.hisho-filters-toggle').click();
     await pane().locator('.hisho-filter-tag').fill('project/alpha');
+    expect(await pane().locator('.hisho-filters-toggle').textContent()).toBe(en['librarian.filters.active'].replace('{count}', '1'));
     await search('roadmap');
     expect((await paths(options())).sort()).toEqual(['Projects/Alpha/Roadmap.md', 'Welcome.md']);
+    await h().screenshot('librarian-filters');
     await pane().locator('.hisho-filter-clear').click();
     await search('budget folder:Meetings');
     expect((await paths(options())).sort()).toEqual(['Meetings/Weekly sync.md']);

@@ -25,6 +25,7 @@ export interface LibrarianProps {
 }
 
 const TAG_LIST_ID = 'hisho-librarian-tag-list';
+const FILTERS_ID = 'hisho-librarian-filters';
 
 const windowSchedule: Schedule = (fn, ms) => {
   const id = window.setTimeout(fn, ms);
@@ -40,6 +41,7 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
   const [search, setSearch] = useState<SearchState>(IDLE);
   const [selected, setSelected] = useState(-1);
   const [tagNames, setTagNames] = useState<string[]>([]);
+  const [showFilters, setShowFilters] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
   const runner = useMemo(
@@ -88,7 +90,7 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
     evt.preventDefault();
   };
 
-  const filtersSet = query.tag !== '' || query.folder !== '' || query.since !== '';
+  const filterCount = [query.tag, query.folder, query.since].filter((v) => v.trim() !== '').length;
   const active = hasQuery(query);
   const { results, total } = search;
 
@@ -112,9 +114,18 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
           onInput={(evt) => patch({ text: evt.currentTarget.value })}
           onKeyDown={onKeyDown}
         />
+        <button
+          type="button"
+          class={filterCount > 0 ? 'hisho-filters-toggle is-active' : 'hisho-filters-toggle'}
+          aria-expanded={showFilters}
+          aria-controls={FILTERS_ID}
+          onClick={() => setShowFilters((v) => !v)}
+        >
+          {filterCount > 0 ? t('librarian.filters.active', { count: filterCount }) : t('librarian.filters')}
+        </button>
       </div>
 
-      <div class="hisho-filters">
+      <div class="hisho-filters" id={FILTERS_ID} hidden={!showFilters}>
         <label class="hisho-filter">
           <span class="hisho-filter-label">{t('librarian.filter.tag')}</span>
           <input
@@ -145,7 +156,7 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
           <span class="hisho-filter-label">{t('librarian.filter.since')}</span>
           <input class="hisho-filter-since" type="date" value={query.since} onInput={(evt) => patch({ since: evt.currentTarget.value })} />
         </label>
-        {filtersSet && (
+        {filterCount > 0 && (
           <button type="button" class="hisho-filter-clear" onClick={() => patch({ tag: '', folder: '', since: '' })}>
             {t('librarian.filter.clear')}
           </button>
@@ -153,7 +164,12 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
       </div>
 
       {active && (
-        <div class="hisho-search-status" aria-live="polite" data-state={search.error ? 'error' : search.loading ? 'loading' : 'done'}>
+        <div
+          class="hisho-search-status"
+          aria-live="polite"
+          data-state={search.error ? 'error' : search.loading ? 'loading' : 'done'}
+          data-query={search.query?.text ?? ''}
+        >
           {search.error ? (
             <span class="hisho-error">
               {errorSentence(search.error, t)}{' '}
@@ -205,6 +221,7 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
         activeTag={normalizeTag(query.tag)}
         onPick={(tag) => {
           patch({ tag: normalizeTag(query.tag) === tag ? '' : tag });
+          setShowFilters(true);
           inputRef.current?.focus();
         }}
         onTags={onTags}
