@@ -58,31 +58,36 @@ const MATTER_OPTIONS = { engines: { js: refuse, javascript: refuse, coffee: refu
 
 const asText = (v: unknown): string => (Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined).map(String).join(' ') : typeof v === 'string' ? v : '');
 
-/** Reads and parses every note the way a plugin would: file → gray-matter → title, aliases, tags, body. */
+/** Reads and parses every note the way a plugin would: file → gray-matter → title, aliases, tags, body (16 reads in flight). */
 export async function readPeerNotes(dir: string, paths: string[]): Promise<PeerNote[]> {
-  const notes: PeerNote[] = [];
-  let id = 0;
-  for (const rel of paths) {
-    let text: string;
-    try {
-      text = await readFile(path.join(dir, ...rel.split('/')), 'utf8');
-    } catch {
-      // Listed paths are NFC; a file named in NFD on disk (macOS) is read through its NFD name.
-      text = await readFile(path.join(dir, ...rel.normalize('NFD').split('/')), 'utf8').catch(() => '');
+  const notes: PeerNote[] = new Array<PeerNote>(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const id = next++;
+      const rel = paths[id]!;
+      let text: string;
+      try {
+        text = await readFile(path.join(dir, ...rel.split('/')), 'utf8');
+      } catch {
+        // Listed paths are NFC; a file named in NFD on disk (macOS) is read through its NFD name.
+        text = await readFile(path.join(dir, ...rel.normalize('NFD').split('/')), 'utf8').catch(() => '');
+      }
+      let data: Record<string, unknown> = {};
+      let body = text;
+      try {
+        const parsed = matter(text, MATTER_OPTIONS);
+        data = (parsed.data ?? {}) as Record<string, unknown>;
+        body = parsed.content;
+      } catch {
+        // invalid YAML: keep the whole text as the body
+      }
+      // Excalidraw drawings: the name and frontmatter only, not the drawing data (as the daemon does).
+      if (/\.excalidraw\.md$/i.test(rel)) body = '';
+      notes[id] = { id, path: rel, title: titleOf(rel), aliases: asText(data.aliases ?? data.alias), tags: asText(data.tags ?? data.tag), body };
     }
-    let data: Record<string, unknown> = {};
-    let body = text;
-    try {
-      const parsed = matter(text, MATTER_OPTIONS);
-      data = (parsed.data ?? {}) as Record<string, unknown>;
-      body = parsed.content;
-    } catch {
-      // invalid YAML: keep the whole text as the body
-    }
-    // Excalidraw drawings: the name and frontmatter only, not the drawing data (as the daemon does).
-    if (/\.excalidraw\.md$/i.test(rel)) body = '';
-    notes.push({ id: id++, path: rel, title: titleOf(rel), aliases: asText(data.aliases ?? data.alias), tags: asText(data.tags ?? data.tag), body });
-  }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
   return notes;
 }
 
