@@ -85,9 +85,10 @@ export function findHighlights(text: string, terms: HighlightTerm[]): Array<[num
   return merged.slice(0, MAX_HIGHLIGHTS);
 }
 
-/** Whitespace runs → one space, keeping an offset map (the snippet shows one line of text). */
+/** Passage text: heading markers dropped, whitespace runs → one space (the snippet shows one line of text). */
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ');
+  // Heading markers are Markdown syntax, not words a reader wants in a passage.
+  return text.replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '').replace(/\s+/g, ' ');
 }
 
 /** Cuts at a code point boundary (never half a surrogate pair). */

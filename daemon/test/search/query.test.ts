@@ -97,6 +97,11 @@ describe('snippets', () => {
     const s = makeSnippet('昨日の会議で議事録を書いた。ＣＡＴ', parseQuery({ q: '会議の議事録 cat' }).highlights);
     expect(s.highlights.map(([a, b]) => s.text.slice(a, b))).toEqual(['会議', '議事録', 'ＣＡＴ']);
   });
+  it('drops heading markers but keeps hashtags', () => {
+    const s = makeSnippet('# Roadmap\nThe roadmap for #project/alpha\n## Next steps', q('roadmap').highlights);
+    expect(s.text).toBe('Roadmap The roadmap for #project/alpha Next steps');
+    expect(s.highlights.map(([a, b]) => s.text.slice(a, b))).toEqual(['Roadmap', 'roadmap']);
+  });
   it('starts near the first match in a long body', () => {
     const body = `${'filler line\n'.repeat(500)}here is the needle in the text\n${'more\n'.repeat(100)}`;
     const s = makeSnippet(body, q('needle').highlights);
