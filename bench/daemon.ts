@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { procMemory, sleep } from './stats';
+import type { IndexProgress } from '../shared/contracts/vaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -17,21 +18,8 @@ export interface DaemonEnv {
   databaseUrl?: string;
 }
 
-export interface VaultProgress {
-  vaultId: number;
-  status: 'idle' | 'indexing' | 'error';
-  phase: string;
-  seen: number;
-  indexed: number;
-  unchanged: number;
-  removed: number;
-  failed: number;
-  queued: number;
-  generation: number;
-  error: string | null;
-  startedAt: string | null;
-  lastSyncAt: string | null;
-}
+/** The daemon's own contract type, so the benchmark reads exactly what the API answers. */
+export type VaultProgress = IndexProgress;
 
 export interface SearchBody {
   results: Array<{ path: string; title: string; score: number }>;
