@@ -25,6 +25,16 @@
  *
  * A vault folder that disappears or cannot be read puts the vault in status 'error' (the index is
  * kept); the folder is polled and the vault recovers by itself when it is back.
+ *
+ * Start order: the reconcile's scan runs first and the watcher (which reports no initial files) is
+ * started only after the reconcile, so chokidar's own walk of the vault does not compete with it.
+ * Changes made between the scan and the watcher's 'ready' are caught by a second, cheap pass: the
+ * vault is scanned again (size and mtime only) and every file that differs from the first scan is
+ * queued. Nothing unchanged is read.
+ *
+ * Paths: the index and the API use NFC vault paths; a file is opened by its name as found on disk
+ * (a macOS vault synced to Linux keeps NFD names). The on-disk path of every file whose name is not
+ * already NFC is kept in `diskPaths`, from the scan and from the watcher's events.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -36,7 +46,7 @@ import { obsidianIntegrationSettings } from '../db/schema';
 import { searchDocument } from '../search/document';
 import { NotANoteError, parseNote } from './parse';
 import { isIgnored, toVaultPath, type VaultFilter } from './paths';
-import { scanVault, type FileStat } from './scan';
+import { scanVault, toDiskPath, type FileStat, type ScannedFile } from './scan';
 import {
   beginBulkLoad,
   endBulkLoad,
@@ -121,6 +131,15 @@ interface PreparedBatch {
 /** Bytes → text; invalid UTF-8 becomes U+FFFD (which parseNote counts towards "binary"). */
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/** Why a file that was listed could not be read. */
+function fileReasonOf(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'it was listed but could not be opened (ENOENT)';
+  if (err?.code === 'EISDIR') return 'it is a folder';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
+  return err?.message ?? String(e);
+}
+
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return 'the folder does not exist';
@@ -142,6 +161,14 @@ export class VaultIndexer {
   private readonly pending = new Set<string>();
   /** Stats already known from the scan (saves a second stat). */
   private readonly knownStats = new Map<string, FileStat>();
+  /** Vault path (NFC) → relative path on disk, for the files whose on-disk name is not NFC. */
+  private readonly diskPaths = new Map<string, string>();
+  /** Vault path → other on-disk files with the same name in another Unicode form (from the last scan). */
+  private duplicates = new Map<string, string[]>();
+  /** Resolves the wait for the watcher's 'ready'. */
+  private watchReady: (() => void) | null = null;
+  /** The second pass after the watcher is ready (see the top of the file). */
+  private catchingUp: Promise<void> | null = null;
   private force = false;
   private draining: Promise<void> | null = null;
   private booting: Promise<void> | null = null;
@@ -222,12 +249,13 @@ export class VaultIndexer {
   async idle(): Promise<void> {
     for (;;) {
       if (this.booting) await this.booting;
+      if (this.catchingUp) await this.catchingUp;
       if (this.draining) await this.draining;
       if (this.debounce.size > 0) {
         await new Promise((r) => setTimeout(r, this.o.debounceMs));
         continue;
       }
-      if (!this.booting && !this.draining && this.pending.size === 0) return;
+      if (!this.booting && !this.catchingUp && !this.draining && this.pending.size === 0) return;
       if (this.pending.size > 0 && !this.draining) this.kick();
     }
   }
@@ -241,7 +269,9 @@ export class VaultIndexer {
     this.pending.clear();
     await this.closeWatcher?.().catch(() => undefined);
     this.closeWatcher = null;
+    this.releaseReadyWait();
     await this.booting?.catch(() => undefined);
+    await this.catchingUp?.catch(() => undefined);
     await this.draining?.catch(() => undefined);
     await this.rebuildDroppedIndexes();
     this.publishProgress({ phase: 'stopped', status: this.progress.status === 'error' ? 'error' : 'idle' });
@@ -252,7 +282,10 @@ export class VaultIndexer {
     if (!this.running) return;
     this.force = true;
     await this.booting;
-    this.booting = this.reconcile().finally(() => {
+    this.booting = (async () => {
+      const scanned = await this.reconcile();
+      if (scanned) this.startWatching(scanned);
+    })().finally(() => {
       this.booting = null;
     });
     await this.booting;
@@ -281,14 +314,75 @@ export class VaultIndexer {
         return;
       }
       if (!this.running) return;
-      if (!this.closeWatcher) {
-        this.closeWatcher = this.o.watch(this.root, { ignored: (abs, isDir) => this.ignoredAbs(abs, isDir) }, (e) => this.onWatchEvent(e));
-      }
-      await this.reconcile();
+      const scanned = await this.reconcile();
+      if (scanned) this.startWatching(scanned);
     })().finally(() => {
       this.booting = null;
     });
     return this.booting;
+  }
+
+  /**
+   * Starts the watcher after the reconcile, then, once it is ready, scans again and queues every
+   * file that differs from the reconcile's scan (`scanned`): what changed before the watcher saw it.
+   */
+  private startWatching(scanned: Map<string, ScannedFile>): void {
+    if (this.closeWatcher || !this.running || this.progress.status === 'error') return;
+    const ready = new Promise<void>((resolve) => {
+      this.watchReady = resolve;
+    });
+    this.closeWatcher = this.o.watch(this.root, { ignored: (abs, isDir) => this.ignoredAbs(abs, isDir) }, (e) => this.onWatchEvent(e));
+    this.catchingUp = ready
+      .then(() => this.catchUp(scanned))
+      .catch((e: unknown) => this.o.log?.('error', 'vault catch-up scan failed', { vaultId: this.vaultId, error: String(e) }))
+      .finally(() => {
+        this.catchingUp = null;
+      });
+  }
+
+  private releaseReadyWait(): void {
+    const release = this.watchReady;
+    this.watchReady = null;
+    release?.();
+  }
+
+  private isStopped(): boolean {
+    return !this.running || this.progress.status === 'error';
+  }
+
+  private async catchUp(before: Map<string, ScannedFile>): Promise<void> {
+    if (this.isStopped()) return;
+    let scan;
+    try {
+      scan = await scanVault(this.root, this.o.filter);
+    } catch (e) {
+      await this.enterError(reasonOf(e));
+      return;
+    }
+    if (this.isStopped()) return;
+    let changed = 0;
+    for (const [rel, s] of scan.files) {
+      const b = before.get(rel);
+      if (b && b.size === s.size && b.mtimeMs === s.mtimeMs) continue;
+      this.setDiskPath(rel, s.diskPath);
+      if (!this.debounce.has(rel)) this.knownStats.set(rel, { size: s.size, mtimeMs: s.mtimeMs });
+      this.pending.add(rel);
+      changed++;
+    }
+    for (const rel of before.keys()) {
+      if (scan.files.has(rel)) continue;
+      this.pending.add(rel);
+      changed++;
+    }
+    if (changed === 0) return;
+    this.o.log?.('debug', 'files changed while the watcher was starting', { vaultId: this.vaultId, changed });
+    this.kick();
+    await this.draining;
+  }
+
+  private setDiskPath(rel: string, diskPath: string): void {
+    if (diskPath === rel) this.diskPaths.delete(rel);
+    else this.diskPaths.set(rel, diskPath);
   }
 
   private async enterError(reason: string): Promise<void> {
@@ -296,6 +390,7 @@ export class VaultIndexer {
     const wasError = this.progress.status === 'error' && this.progress.error === message;
     await this.closeWatcher?.().catch(() => undefined);
     this.closeWatcher = null;
+    this.releaseReadyWait();
     for (const t of this.debounce.values()) clearTimeout(t);
     this.debounce.clear();
     // The bulk load is interrupted for who knows how long: other searches get their index back.
@@ -367,16 +462,17 @@ export class VaultIndexer {
     }
   }
 
-  private async reconcile(): Promise<void> {
+  /** Returns the scan's files, or null when the vault folder could not be scanned. */
+  private async reconcile(): Promise<Map<string, ScannedFile> | null> {
     this.reconciling = true;
     try {
-      await this.reconcileOnce();
+      return await this.reconcileOnce();
     } finally {
       this.reconciling = false;
     }
   }
 
-  private async reconcileOnce(): Promise<void> {
+  private async reconcileOnce(): Promise<Map<string, ScannedFile> | null> {
     if (!this.lastRunChecked) {
       await this.statusWrites; // read what is stored, not what this run is about to store
       // A run that did not finish (daemon stopped or crashed, folder lost) may have left links
@@ -394,7 +490,7 @@ export class VaultIndexer {
       scan = await scanVault(this.root, this.o.filter);
     } catch (e) {
       await this.enterError(reasonOf(e));
-      return;
+      return null;
     }
     if (!this.ginDropped) {
       try {
@@ -408,11 +504,13 @@ export class VaultIndexer {
     const force = this.force;
     this.force = false;
     this.progress.seen = scan.files.size;
+    this.duplicates = scan.duplicates;
     let toWrite = 0;
     for (const [rel, s] of scan.files) {
+      this.setDiskPath(rel, s.diskPath);
       const known = this.indexed.get(rel);
       if (force || !known || known.size !== s.size || known.mtimeMs !== s.mtimeMs) {
-        this.knownStats.set(rel, s);
+        this.knownStats.set(rel, { size: s.size, mtimeMs: s.mtimeMs });
         this.pending.add(rel);
         toWrite++;
         if (force && known) this.forced.add(rel);
@@ -435,11 +533,12 @@ export class VaultIndexer {
     for (const p of scan.problems) this.emit({ type: 'file-error', vaultId: this.vaultId, path: p.path, severity: 'warning', message: p.message });
     if (this.pending.size === 0) {
       await this.finishRun();
-      return;
+      return scan.files;
     }
     this.publishProgress({ phase: 'indexing' });
     this.kick();
     await this.draining;
+    return scan.files;
   }
 
   private readonly forced = new Set<string>();
@@ -488,7 +587,10 @@ export class VaultIndexer {
 
   private onWatchEvent(e: WatchEvent): void {
     if (!this.running) return;
-    if (e.type === 'ready') return;
+    if (e.type === 'ready') {
+      this.releaseReadyWait();
+      return;
+    }
     if (e.type === 'error') {
       void this.checkRoot().then((problem) => {
         if (problem) void this.enterError(problem);
@@ -497,7 +599,8 @@ export class VaultIndexer {
       return;
     }
     if (!e.path) return;
-    const rel = toVaultPath(this.root, e.path);
+    const diskPath = toDiskPath(this.root, e.path);
+    const rel = diskPath.normalize('NFC');
     if (rel === '' || rel.startsWith('..')) {
       if (e.type === 'unlinkDir') {
         void this.checkRoot().then(async (problem) => {
@@ -510,7 +613,7 @@ export class VaultIndexer {
       case 'add':
       case 'change':
       case 'unlink':
-        if (!isIgnored(rel, false, this.o.filter)) this.markDirty(rel);
+        if (!isIgnored(rel, false, this.o.filter)) this.markDirty(rel, diskPath);
         return;
       case 'unlinkDir':
         void this.checkRoot().then(async (problem) => {
@@ -521,16 +624,18 @@ export class VaultIndexer {
         return;
       case 'addDir':
         if (isIgnored(rel, true, this.o.filter)) return;
-        void scanVault(this.root, this.o.filter, rel)
+        void scanVault(this.root, this.o.filter, diskPath)
           .then((s) => {
-            for (const p of s.files.keys()) this.markDirty(p);
+            for (const [p, f] of s.files) this.markDirty(p, f.diskPath);
           })
           .catch(() => undefined);
         return;
     }
   }
 
-  private markDirty(rel: string): void {
+  /** `diskPath`: the file's relative path as the event named it (its name on disk). */
+  private markDirty(rel: string, diskPath?: string): void {
+    if (diskPath !== undefined) this.setDiskPath(rel, diskPath);
     const old = this.debounce.get(rel);
     if (old) clearTimeout(old);
     this.knownStats.delete(rel);
@@ -612,25 +717,36 @@ export class VaultIndexer {
     const fileErrors: FileProblem[] = [];
     let unchanged = 0;
     const work = paths.map((rel) => async () => {
-      const abs = path.join(this.root, ...rel.split('/'));
+      const toAbs = (p: string) => path.join(this.root, ...p.split('/'));
+      let abs = toAbs(this.diskPaths.get(rel) ?? rel);
       const known = this.indexed.get(rel);
       const wasFailed = this.failedPaths.has(rel);
       const forced = this.forced.delete(rel);
       const gone = () => {
+        this.diskPaths.delete(rel);
         if (known || wasFailed) batch.deletes.push(rel);
       };
       if (isIgnored(rel, false, this.o.filter)) return gone();
       let s = this.knownStats.get(rel);
       this.knownStats.delete(rel);
       if (!s) {
-        try {
-          const l = await lstat(abs);
-          const st = l.isSymbolicLink() ? await stat(abs) : l;
-          if (!st.isFile()) return gone();
-          s = { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
-        } catch {
-          return gone();
+        // The on-disk name last reported, else the NFC and NFD spellings of the vault path
+        // (a rename may have changed the name's form since).
+        const candidates = [...new Set([this.diskPaths.get(rel) ?? rel, rel, rel.normalize('NFD')])];
+        for (const candidate of candidates) {
+          try {
+            const l = await lstat(toAbs(candidate));
+            const st = l.isSymbolicLink() ? await stat(toAbs(candidate)) : l;
+            if (!st.isFile()) return gone();
+            s = { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+            abs = toAbs(candidate);
+            this.setDiskPath(rel, candidate);
+            break;
+          } catch {
+            // Try the next spelling.
+          }
         }
+        if (!s) return gone();
       }
       if (!forced && known && known.size === s.size && known.mtimeMs === s.mtimeMs) {
         unchanged++;
@@ -640,9 +756,10 @@ export class VaultIndexer {
       try {
         bytes = await readFile(abs);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EISDIR') return gone();
-        const p: FileProblem = { path: rel, severity: 'error', message: `Cannot read the file: ${reasonOf(e)}` };
+        // The file was listed (scan or stat) a moment ago: whatever the reason, the failure is
+        // reported, never dropped silently. If the file was really deleted, the watcher's event
+        // (or the next reconcile) removes it and its error.
+        const p: FileProblem = { path: rel, severity: 'error', message: `Cannot read the file: ${fileReasonOf(e)}` };
         batch.problems.push(p);
         fileErrors.push(p);
         return;
@@ -657,7 +774,12 @@ export class VaultIndexer {
       try {
         const note = parseNote(rel, decoder.decode(bytes));
         batch.upserts.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs, contentHash, note, doc: searchDocument(note) });
-        const messages = [note.frontmatterError, ...(note.warnings ?? [])].filter((m): m is string => Boolean(m));
+        const twins = this.duplicates.get(rel) ?? [];
+        const messages = [
+          note.frontmatterError,
+          ...(note.warnings ?? []),
+          ...twins.map((d) => `Another file has the same name in another Unicode form (${JSON.stringify(d)}); only this one is indexed`),
+        ].filter((m): m is string => Boolean(m));
         if (messages.length > 0) {
           const p: FileProblem = { path: rel, severity: 'warning', message: messages.join('; ') };
           batch.problems.push(p);
@@ -685,6 +807,7 @@ export class VaultIndexer {
       this.progress.generation = generation;
     }
     for (const d of batch.deletes) {
+      this.diskPaths.delete(d);
       this.indexed.delete(d);
       this.failedPaths.delete(d);
     }
