@@ -117,7 +117,7 @@ export interface VaultIndexerOptions {
  * bulkMinFiles: a reconcile with at least this many files to (re)write is a bulk load (see the top
  * of the file); below it, per-batch link resolution is cheap and the GIN indexes are kept.
  */
-const DEFAULTS = { debounceMs: 200, rootPollMs: 5_000, batchSize: 500, readConcurrency: 16, bulkMinFiles: 1_000 };
+const DEFAULTS = { debounceMs: 75, rootPollMs: 5_000, batchSize: 500, readConcurrency: 16, bulkMinFiles: 1_000 };
 
 
 /** A batch read, parsed and tokenized, ready to be written. */
