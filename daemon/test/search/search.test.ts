@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/search/query';
-import { searchNotes } from '../../src/search/search';
+import { matchCountsOf, searchNotes } from '../../src/search/search';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
 import { bumpGeneration, createVault, insertNotes, type FixtureNote } from './fixtures';
@@ -142,6 +142,35 @@ for (const target of testDatabaseTargets()) {
       const deep = await searchNotes(app.database.db, vaultId, parsed, 10, 20, { rankAll: 5, sample: 5, countLimit: 1000 });
       expect(deep.results).toHaveLength(10);
       expect(deep.total).toBe(31);
+    });
+
+    it('counts the matches once per query and index generation (next pages and other limits reuse it)', async () => {
+      await insertNotes(app.database.db, vaultId, Array.from({ length: 12 }, (_, i) => ({ path: `Tally/T${i}.md`, body: `tally ${i}`, mtime: new Date(Date.UTC(2018, 0, 1 + i)).toISOString() })));
+      const counts = matchCountsOf(app.database.db);
+      const parsed = parseQuery({ q: 'tally' });
+      const tuning = { rankAll: 1000, sample: 300, countLimit: 1000 };
+      const first = await searchNotes(app.database.db, vaultId, parsed, 10, 0, tuning);
+      expect(first).toMatchObject({ total: 12, totalExact: true });
+      const { hits, misses } = counts;
+      const second = await searchNotes(app.database.db, vaultId, parsed, 10, 10, tuning);
+      const other = await searchNotes(app.database.db, vaultId, parsed, 7, 0, tuning);
+      expect(counts.hits).toBe(hits + 2);
+      expect(counts.misses).toBe(misses);
+      expect(second).toMatchObject({ total: 12, totalExact: true });
+      expect(second.results).toHaveLength(2);
+      expect(other.results.map((r) => r.path)).toEqual(first.results.slice(0, 7).map((r) => r.path));
+      // Same generation: the count is not taken again even if the table changed behind the index's back ...
+      await app.database.db.execute(sql`UPDATE notes SET search_vector = to_tsvector('simple', 'elsewhere') WHERE path = 'Tally/T0.md'`);
+      expect((await searchNotes(app.database.db, vaultId, parsed, 10, 0, tuning)).total).toBe(12);
+      expect(counts.misses).toBe(misses);
+      // ... a new generation is counted again ...
+      await bumpGeneration(app.database.db, vaultId);
+      expect((await searchNotes(app.database.db, vaultId, parsed, 10, 0, tuning)).total).toBe(11);
+      expect(counts.misses).toBe(misses + 1);
+      // ... and a filter or another count limit is another count.
+      expect((await searchNotes(app.database.db, vaultId, parseQuery({ q: 'tally folder:Tally' }), 10, 0, tuning)).total).toBe(11);
+      expect(await searchNotes(app.database.db, vaultId, parsed, 10, 0, { ...tuning, countLimit: 4 })).toMatchObject({ total: 4, totalExact: false });
+      expect(counts.misses).toBe(misses + 3);
     });
 
     it('returns snippets with marks, tags, mtime and vault-relative paths', async () => {
