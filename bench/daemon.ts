@@ -1,6 +1,7 @@
 /**
- * A real daemon in a child process (`node --import tsx daemon/src/cli/main.ts serve`), the way a
- * user runs it, so its memory is its own: HISHO_HOME is a fresh temp folder, HISHO_PORT=0, and
+ * A real daemon in a child process (`node bin/hisho.mjs serve`: the bundle `npm run build` makes,
+ * which the `hisho` command runs; run.ts builds it first), the way a user runs it, so its memory is
+ * its own (no tsx in the process): HISHO_HOME is a fresh temp folder, HISHO_PORT=0, and
  * DATABASE_URL a fresh PostgreSQL database (or unset: embedded PGlite in HISHO_HOME/data).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -74,7 +75,7 @@ export class DaemonProcess {
     delete childEnv.HISHO_VAULT;
     if (env.databaseUrl) childEnv.DATABASE_URL = env.databaseUrl;
     Object.assign(childEnv, extraEnv);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/src/cli/main.ts', 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/hisho.mjs', 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -133,6 +134,20 @@ export class DaemonProcess {
   async vault(vaultId: number): Promise<{ notesIndexed: number; filesFailed: number; warnings: number; status: string }> {
     const r = await this.api<{ notesIndexed: number; filesFailed: number; warnings: number; status: string }>('GET', `/vaults/${vaultId}`);
     return r.body;
+  }
+
+  /**
+   * Files on disk reported in a warning rather than indexed or failed: the twins named by "Another
+   * file has the same name in another Unicode form" (the indexer keeps one of the two).
+   */
+  async filesWarned(vaultId: number): Promise<number> {
+    let count = 0;
+    for (let offset = 0; ; offset += 100) {
+      const r = await this.api<{ items: Array<{ message: string }>; total: number }>('GET', `/vaults/${vaultId}/errors?severity=warning&limit=100&offset=${offset}`);
+      if (r.status !== 200) throw new Error(`GET /vaults/${vaultId}/errors: ${r.status} ${JSON.stringify(r.body)}`);
+      for (const item of r.body.items) count += item.message.match(/same name in another Unicode form/g)?.length ?? 0;
+      if (r.body.items.length < 100 || offset + 100 >= r.body.total) return count;
+    }
   }
 
   /** Polls progress until the vault has finished a run (status idle, phase watching) after `since` (ms, performance clock). */
