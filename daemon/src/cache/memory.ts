@@ -1,4 +1,5 @@
 import type { CacheKind, CacheLog, CacheState, CacheStats, CacheStore, Unsubscribe } from './store';
+import { LocalSubscribers } from './local-subscribers';
 import {
   CacheClosedError,
   NOT_INTEGER_MESSAGE,
@@ -12,10 +13,6 @@ import {
 type Entry =
   | { type: 'string'; value: string; expiresAt?: number }
   | { type: 'hash'; value: Map<string, string>; expiresAt?: number };
-
-interface Subscription {
-  readonly onMessage: (message: string) => void;
-}
 
 export interface MemoryCacheOptions {
   /** How often expired keys are swept without being read (ms). Default 1000. */
@@ -34,7 +31,9 @@ export class MemoryCacheStore implements CacheStore {
   readonly kind: CacheKind = 'memory';
 
   private readonly entries = new Map<string, Entry>();
-  private readonly channels = new Map<string, Set<Subscription>>();
+  private readonly subscribers = new LocalSubscribers((channel, error) =>
+    this.log('error', `a subscriber of "${channel}" threw: ${error instanceof Error ? error.message : String(error)}`),
+  );
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly log: CacheLog;
   private hits = 0;
@@ -183,39 +182,14 @@ export class MemoryCacheStore implements CacheStore {
 
   async publish(channel: string, message: string): Promise<number> {
     this.assertOpen();
-    const subscribers = this.channels.get(channel);
-    if (!subscribers || subscribers.size === 0) return 0;
-    const receivers = [...subscribers];
-    // Like a message crossing the network: delivered on a later turn of the event loop, in
-    // publish order, and only to subscribers still subscribed by then.
-    setImmediate(() => {
-      const current = this.channels.get(channel);
-      for (const subscription of receivers) {
-        if (!current?.has(subscription)) continue;
-        try {
-          subscription.onMessage(message);
-        } catch (error) {
-          this.log('error', `a subscriber of "${channel}" threw: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    });
-    return receivers.length;
+    return this.subscribers.deliverLater(channel, message);
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
     this.assertOpen();
-    const subscription: Subscription = { onMessage };
-    let subscribers = this.channels.get(channel);
-    if (!subscribers) {
-      subscribers = new Set();
-      this.channels.set(channel, subscribers);
-    }
-    subscribers.add(subscription);
+    const remove = this.subscribers.add(channel, onMessage);
     return async () => {
-      const current = this.channels.get(channel);
-      if (!current) return;
-      current.delete(subscription);
-      if (current.size === 0) this.channels.delete(channel);
+      remove();
     };
   }
 
@@ -224,7 +198,7 @@ export class MemoryCacheStore implements CacheStore {
     this.closed = true;
     clearInterval(this.sweepTimer);
     this.entries.clear();
-    this.channels.clear();
+    this.subscribers.clear();
   }
 
   /** The entry if present and not expired; an expired one is deleted on the way (lazy expiry). */

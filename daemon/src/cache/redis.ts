@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { CacheKind, CacheLog, CacheState, CacheStats, CacheStore, Unsubscribe } from './store';
 import { CacheClosedError, assertIncrement, escapeGlob, expireTtlMs, setTtlMs } from './semantics';
+import { LocalSubscribers } from './local-subscribers';
 
 export interface RedisCacheOptions {
   /** redis:// or rediss:// */
@@ -19,10 +20,6 @@ export const REDIS_OP_TIMEOUT_MS = 1000;
 export const REDIS_MAX_RECONNECT_DELAY_MS = 2000;
 /** COUNT hint of each SCAN call. */
 export const SCAN_COUNT = 500;
-
-interface Subscription {
-  readonly onMessage: (message: string) => void;
-}
 
 /** Errors Redis itself replied with (WRONGTYPE, not an integer…): bugs in the caller, not outages. */
 function isReplyError(error: unknown): boolean {
@@ -70,7 +67,9 @@ export class RedisCacheStore implements CacheStore {
   private readonly log: CacheLog;
   private readonly target: string;
 
-  private readonly channels = new Map<string, Set<Subscription>>();
+  private readonly subscribers = new LocalSubscribers((channel, error) =>
+    this.log('error', `a subscriber of "${channel}" threw: ${describe(error)}`),
+  );
   /** Channels subscribed on the current pub/sub connection (confirmed by Redis). */
   private readonly confirmed = new Set<string>();
   /** SUBSCRIBE commands in flight, by channel. */
@@ -252,7 +251,7 @@ export class RedisCacheStore implements CacheStore {
     // arrives through Redis exactly once.
     const inFlight = this.pending.get(channel);
     if (inFlight) await inFlight;
-    const local = this.channels.get(channel)?.size ?? 0;
+    const local = this.subscribers.count(channel);
     const throughRedis = this.confirmed.has(channel);
 
     if (this.client.status === 'ready') {
@@ -262,7 +261,7 @@ export class RedisCacheStore implements CacheStore {
           // Redis counts this process's pub/sub connection once; report local subscribers instead.
           return Math.max(0, reached - 1) + local;
         }
-        this.deliverLocally(channel, message);
+        this.subscribers.deliverLater(channel, message);
         return reached + local;
       } catch (error) {
         if (isReplyError(error)) throw error;
@@ -270,32 +269,21 @@ export class RedisCacheStore implements CacheStore {
       }
     }
     // Redis unreachable: this process's own subscribers still get the message.
-    this.deliverLocally(channel, message);
+    this.subscribers.deliverLater(channel, message);
     return local;
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
     this.assertOpen();
-    const subscription: Subscription = { onMessage };
-    let subscribers = this.channels.get(channel);
-    if (!subscribers) {
-      subscribers = new Set();
-      this.channels.set(channel, subscribers);
-    }
-    subscribers.add(subscription);
+    const remove = this.subscribers.add(channel, onMessage);
     if (!this.confirmed.has(channel)) {
       const inFlight = this.pending.get(channel);
       if (inFlight) await inFlight;
       else if (this.sub.status === 'ready') await this.subscribeOnRedis([channel]);
       // Otherwise Redis is down: registered locally; resubscribe() runs when it is back.
     }
-    let active = true;
     return async () => {
-      if (!active) return;
-      active = false;
-      const current = this.channels.get(channel);
-      if (!current?.delete(subscription) || current.size > 0) return;
-      this.channels.delete(channel);
+      if (!remove()) return;
       const wasConfirmed = this.confirmed.delete(channel);
       if (wasConfirmed && this.sub.status === 'ready' && !this.closed) {
         await this.sub.unsubscribe(this.ns + channel).catch((error: unknown) => this.noteFailure(error));
@@ -306,7 +294,7 @@ export class RedisCacheStore implements CacheStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.channels.clear();
+    this.subscribers.clear();
     this.confirmed.clear();
     await Promise.all([this.client, this.sub].map((c) => this.shutdown(c)));
   }
@@ -375,7 +363,7 @@ export class RedisCacheStore implements CacheStore {
       .then(
         () => {
           for (const channel of channels) {
-            if (this.channels.has(channel)) this.confirmed.add(channel);
+            if (this.subscribers.has(channel)) this.confirmed.add(channel);
             // Everyone left while SUBSCRIBE was in flight.
             else this.sub.unsubscribe(this.ns + channel).catch(() => {});
           }
@@ -392,34 +380,13 @@ export class RedisCacheStore implements CacheStore {
   /** The pub/sub connection is (again) ready: subscribe every channel that has local subscribers. */
   private resubscribe(): void {
     if (this.closed) return;
-    const channels = [...this.channels.keys()].filter((c) => !this.confirmed.has(c) && !this.pending.has(c));
+    const channels = this.subscribers.names().filter((c) => !this.confirmed.has(c) && !this.pending.has(c));
     if (channels.length > 0) void this.subscribeOnRedis(channels);
   }
 
   private onRedisMessage(namespaced: string, message: string): void {
     if (!namespaced.startsWith(this.ns)) return;
-    this.dispatch(namespaced.slice(this.ns.length), message, undefined);
-  }
-
-  private deliverLocally(channel: string, message: string): void {
-    const receivers = this.channels.get(channel);
-    if (!receivers || receivers.size === 0) return;
-    const snapshot = new Set(receivers);
-    // Never inside publish(): delivered on a later turn, as a message from Redis would be.
-    setImmediate(() => this.dispatch(channel, message, snapshot));
-  }
-
-  private dispatch(channel: string, message: string, only: Set<Subscription> | undefined): void {
-    const current = this.channels.get(channel);
-    if (!current) return;
-    for (const subscription of [...current]) {
-      if (only && !only.has(subscription)) continue;
-      try {
-        subscription.onMessage(message);
-      } catch (error) {
-        this.log('error', `a subscriber of "${channel}" threw: ${describe(error)}`);
-      }
-    }
+    this.subscribers.deliver(namespaced.slice(this.ns.length), message);
   }
 
   private assertOpen(): void {
