@@ -131,6 +131,27 @@ interface PreparedBatch {
 /** Bytes → text; invalid UTF-8 becomes U+FFFD (which parseNote counts towards "binary"). */
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/** Progress with every counter at zero: a vault before its first run (fields override the defaults). */
+export function emptyProgress(vaultId: number, fields: Partial<IndexProgress> = {}): IndexProgress {
+  return {
+    vaultId,
+    status: 'idle',
+    phase: 'starting',
+    seen: 0,
+    indexed: 0,
+    unchanged: 0,
+    removed: 0,
+    failed: 0,
+    queued: 0,
+    perSecond: 0,
+    generation: 0,
+    error: null,
+    startedAt: null,
+    lastSyncAt: null,
+    ...fields,
+  };
+}
+
 /** Why a file that was listed could not be read. */
 function fileReasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -193,22 +214,7 @@ export class VaultIndexer {
     this.vaultId = options.vaultId;
     this.root = options.root;
     this.emitter.setMaxListeners(0);
-    this.progress = {
-      vaultId: options.vaultId,
-      status: 'idle',
-      phase: 'starting',
-      seen: 0,
-      indexed: 0,
-      unchanged: 0,
-      removed: 0,
-      failed: 0,
-      queued: 0,
-      perSecond: 0,
-      generation: 0,
-      error: null,
-      startedAt: null,
-      lastSyncAt: null,
-    };
+    this.progress = emptyProgress(options.vaultId);
   }
 
   getProgress(): IndexProgress {

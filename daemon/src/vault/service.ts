@@ -9,7 +9,7 @@ import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { CacheStore } from '../cache/store';
 import type { Db } from '../db/database';
 import { obsidianIntegrationSettings, vaultIndexErrors, type ObsidianIntegrationSettings, type VaultIndexErrorSeverity } from '../db/schema';
-import { VaultIndexer, type IndexEvent, type IndexProgress } from './indexer';
+import { emptyProgress, VaultIndexer, type IndexEvent, type IndexProgress } from './indexer';
 import { normalizeExtension, normalizeFolder } from './paths';
 import { vaultCounts } from './store';
 import { watchWithChokidar, type Watch } from './watcher';
@@ -50,22 +50,13 @@ export const vaultIndexChannel = (vaultId: number) => `vault_index:${vaultId}`;
 
 function idleProgress(row: ObsidianIntegrationSettings): IndexProgress {
   const status = row.syncStatus === 'error' ? 'error' : 'idle';
-  return {
-    vaultId: row.id,
+  return emptyProgress(row.id, {
     status,
     phase: row.isEnabled ? 'starting' : 'stopped',
-    seen: 0,
-    indexed: 0,
-    unchanged: 0,
-    removed: 0,
-    failed: 0,
-    queued: 0,
-    perSecond: 0,
     generation: Number(row.indexGeneration),
     error: status === 'error' ? row.errorLog : null,
-    startedAt: null,
     lastSyncAt: row.lastSyncAt ? new Date(row.lastSyncAt).toISOString() : null,
-  };
+  });
 }
 
 /** A folder path → its identity: absolute, symlinks resolved, NFC. Throws VaultPathError with a clear message. */
