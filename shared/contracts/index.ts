@@ -10,6 +10,7 @@ import { roleEndpoints } from './roles';
 import { searchEndpoints } from './search';
 import { teamEndpoints } from './teams';
 import { vaultEndpoints } from './vaults';
+import { taskEndpoints, workflowEndpoints } from './workflows';
 
 export const API_PREFIX = '/api/v1';
 
@@ -30,4 +31,6 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   search: searchEndpoints,
   assistants: assistantEndpoints,
   conversations: conversationEndpoints,
+  workflows: workflowEndpoints,
+  tasks: taskEndpoints,
 };
