@@ -20,6 +20,7 @@ import { createApp } from './server/app';
 import { closeAllSse } from './server/sse';
 import { VaultService } from './vault/service';
 import { VERSION } from './version';
+import { workflowSummaryRefresher } from './workflows/summary-refresher';
 
 export interface RunningDaemon {
   url: string;
@@ -71,7 +72,10 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     let port = config.port;
     const ops = new OpsMetrics();
     const vaults = new VaultService({ db: database.db, cache, log: (level, message, extra) => log(level, message, { component: 'vault', ...extra }) });
-    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults });
+    // Closed before the database (undo runs in reverse), so no refresh runs against a closed pool.
+    const workflowSummary = workflowSummaryRefresher(database.db, (e) => log('warn', 'workflow_summary refresh failed', { error: String(e) }));
+    undo.push(() => workflowSummary.close());
+    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, workflowSummary });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(

@@ -8,6 +8,7 @@ import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import type { Log } from '../log';
 import type { VaultService } from '../vault/service';
+import { workflowSummaryRefresher, type SummaryRefresher } from '../workflows/summary-refresher';
 import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
 import { ApiError, errorBody, handleError } from './errors';
 import { requestLog } from './request-log';
@@ -20,9 +21,11 @@ import { personaRoutes } from './routes/personas';
 import { preferenceRoutes } from './routes/preferences';
 import { roleRoutes } from './routes/roles';
 import { searchRoutes } from './routes/search';
+import { taskRoutes } from './routes/tasks';
 import { systemRoutes } from './routes/system';
 import { teamRoutes } from './routes/teams';
 import { vaultRoutes } from './routes/vaults';
+import { workflowRoutes } from './routes/workflows';
 import { obsidianCors, requireLoopbackHost, requireToken } from './security';
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -47,6 +50,8 @@ export interface AppDeps {
   secrets?: SecretBox;
   /** Builds an assistant's model; defaults to the real providers (tests inject a scripted model). */
   models?: ModelFactory;
+  /** Refreshes workflow_summary after workflow and task changes (coalesced); created if absent. The owner closes it at shutdown. */
+  workflowSummary?: SummaryRefresher;
 }
 
 const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
@@ -85,6 +90,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', conversationRoutes(deps));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
+  const workflowStore = {
+    db: deps.database.db,
+    userId: deps.localUserId,
+    summary: deps.workflowSummary ?? workflowSummaryRefresher(deps.database.db, (e) => deps.log('warn', 'workflow_summary refresh failed', { error: String(e) })),
+  };
+  api.route('/', workflowRoutes(workflowStore));
+  api.route('/', taskRoutes(workflowStore));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));
