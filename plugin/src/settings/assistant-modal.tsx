@@ -73,7 +73,15 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const patch = (change: Partial<AssistantForm>) => setForm((f) => ({ ...f, ...change }));
+  const patch = (change: Partial<AssistantForm>) => {
+    setForm((f) => ({ ...f, ...change }));
+    // A field being corrected no longer shows what was wrong with it.
+    setErrors((found) => {
+      const rest = { ...found };
+      for (const key of Object.keys(change)) delete rest[key as keyof FormErrors];
+      return rest;
+    });
+  };
   const error = (field: keyof FormErrors) => {
     const key = errors[field];
     return key ? t(key) : undefined;
