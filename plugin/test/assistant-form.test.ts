@@ -36,7 +36,6 @@ function assistant(change: Partial<AssistantView> = {}): AssistantView {
     teamId: null,
     isActive: true,
     usageCount: 0,
-    lastUsed: null,
     ...change,
   };
 }
@@ -118,6 +117,12 @@ describe('assistant form: request bodies', () => {
     expect(updateBody(a, formFromAssistant(a), a.personaId)).toBeNull();
     const local = assistant({ provider: 'openai_compatible', model: 'llama3.2', apiKey: { set: false, last4: null, readable: true }, settings: { baseUrl: 'http://127.0.0.1:1234/v1' } });
     expect(updateBody(local, formFromAssistant(local), local.personaId)).toBeNull();
+    // Created through the API without a URL: the daemon uses Ollama's, as the form shows.
+    const implicit = assistant({ provider: 'openai_compatible', model: 'llama3.2', settings: {} });
+    expect(updateBody(implicit, formFromAssistant(implicit), implicit.personaId)).toBeNull();
+    expect(updateBody(implicit, { ...formFromAssistant(implicit), baseUrl: LOCAL_SERVER_URLS.lmStudio }, implicit.personaId)).toEqual({
+      settings: { baseUrl: LOCAL_SERVER_URLS.lmStudio },
+    });
   });
 
   it('keeps the stored key unless a new one is typed or removal is asked for', () => {

@@ -14,7 +14,7 @@ const PROVIDER_SET: Record<AiProviderName, true> = { openai: true, claude: true,
 export const AI_PROVIDER_NAMES = Object.keys(PROVIDER_SET) as AiProviderName[];
 
 /** The part of an assistant the settings read (the daemon sends more). */
-export type AssistantView = Pick<Assistant, 'id' | 'name' | 'provider' | 'model' | 'apiKey' | 'personaId' | 'teamId' | 'isActive' | 'usageCount' | 'lastUsed'> & {
+export type AssistantView = Pick<Assistant, 'id' | 'name' | 'provider' | 'model' | 'apiKey' | 'personaId' | 'teamId' | 'isActive' | 'usageCount'> & {
   settings: Pick<AssistantSettings, 'baseUrl' | 'timeoutMs'>;
 };
 
@@ -29,7 +29,6 @@ export const assistantViewSchema: z.ZodMiniType<AssistantView> = z.object({
   teamId: z.nullable(z.number()),
   isActive: z.boolean(),
   usageCount: z.number(),
-  lastUsed: z.nullable(z.string()),
 });
 
 export type PersonaOption = Pick<Persona, 'id' | 'name'>;

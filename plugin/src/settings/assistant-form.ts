@@ -152,7 +152,9 @@ export function updateBody(original: AssistantView, form: AssistantForm, persona
   }
   if (isLocal(form.provider)) {
     const baseUrl = form.baseUrl.trim();
-    if (baseUrl !== original.settings.baseUrl) body.settings = { baseUrl };
+    // Without a stored URL the daemon calls Ollama's, which the form shows.
+    const current = isLocal(original.provider) ? (original.settings.baseUrl ?? LOCAL_SERVER_URLS.ollama) : original.settings.baseUrl;
+    if (baseUrl !== current) body.settings = { baseUrl };
   } else if (isLocal(original.provider) && original.settings.baseUrl) {
     // A local server's address means nothing to a cloud provider; a proxy set through the API is kept.
     body.settings = { baseUrl: null };

@@ -53,11 +53,14 @@ function parsePersona(value: string): PersonaChoice {
   return value === '' ? null : Number(value);
 }
 
+/** One labelled row of the form; its control carries the id `${cls}-input`. */
 function Field({ cls, name, desc, error, children }: { cls: string; name: string; desc?: ComponentChildren; error?: string; children: ComponentChildren }) {
   return (
     <div class={`setting-item hisho-field ${cls}`}>
       <div class="setting-item-info">
-        <div class="setting-item-name">{name}</div>
+        <label class="setting-item-name" for={`${cls}-input`}>
+          {name}
+        </label>
         {desc && <div class="setting-item-description">{desc}</div>}
         {error && <div class="hisho-field-error">{error}</div>}
       </div>
@@ -130,11 +133,11 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
   return (
     <form class="hisho-assistant-form" onSubmit={(evt) => void save(evt)} noValidate>
       <Field cls="hisho-assistant-name" name={t('settings.assistant.name.name')} error={error('name')}>
-        <input type="text" maxLength={100} value={form.name} onInput={(evt) => patch({ name: evt.currentTarget.value })} />
+        <input id="hisho-assistant-name-input" type="text" maxLength={100} value={form.name} onInput={(evt) => patch({ name: evt.currentTarget.value })} />
       </Field>
 
       <Field cls="hisho-assistant-provider" name={t('settings.assistant.provider.name')}>
-        <select class="dropdown" value={form.provider} onChange={(evt) => patch({ provider: evt.currentTarget.value as AiProviderName })}>
+        <select id="hisho-assistant-provider-input" class="dropdown" value={form.provider} onChange={(evt) => patch({ provider: evt.currentTarget.value as AiProviderName })}>
           {PROVIDER_ORDER.map((p) => (
             <option key={p} value={p}>
               {t(PROVIDERS[p].nameKey)}
@@ -149,7 +152,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
         desc={t('settings.assistant.model.desc', { example: PROVIDERS[form.provider].models[0] ?? '' })}
         error={error('model')}
       >
-        <input type="text" list={MODEL_LIST_ID} maxLength={100} spellcheck={false} value={form.model} onInput={(evt) => patch({ model: evt.currentTarget.value })} />
+        <input id="hisho-assistant-model-input" type="text" list={MODEL_LIST_ID} maxLength={100} spellcheck={false} value={form.model} onInput={(evt) => patch({ model: evt.currentTarget.value })} />
         <datalist id={MODEL_LIST_ID}>
           {PROVIDERS[form.provider].models.map((m) => (
             <option key={m} value={m} />
@@ -174,12 +177,13 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
           }
           error={error('baseUrl')}
         >
-          <input type="url" maxLength={500} spellcheck={false} placeholder={LOCAL_SERVER_URLS.ollama} value={form.baseUrl} onInput={(evt) => patch({ baseUrl: evt.currentTarget.value })} />
+          <input id="hisho-assistant-base-url-input" type="url" maxLength={500} spellcheck={false} placeholder={LOCAL_SERVER_URLS.ollama} value={form.baseUrl} onInput={(evt) => patch({ baseUrl: evt.currentTarget.value })} />
         </Field>
       )}
 
       <Field cls="hisho-assistant-key" name={t('settings.assistant.key.name')} desc={keyDesc} error={error('apiKey')}>
         <input
+          id="hisho-assistant-key-input"
           type="password"
           autocomplete="off"
           maxLength={500}
@@ -205,7 +209,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
         name={t('settings.assistant.persona.name')}
         desc={personas.length === 0 ? t('settings.assistant.persona.desc.none') : t('settings.assistant.persona.desc')}
       >
-        <select class="dropdown" value={personaValue(form.persona)} onChange={(evt) => patch({ persona: parsePersona(evt.currentTarget.value) })}>
+        <select id="hisho-assistant-persona-input" class="dropdown" value={personaValue(form.persona)} onChange={(evt) => patch({ persona: parsePersona(evt.currentTarget.value) })}>
           <option value="">{t('settings.assistant.persona.none')}</option>
           {personas.map((p) => (
             <option key={p.id} value={String(p.id)}>
@@ -219,7 +223,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
       {form.persona === 'new' && (
         <div class="hisho-new-persona">
           <Field cls="hisho-persona-name" name={t('settings.assistant.persona-name.name')} error={error('newPersonaName')}>
-            <input type="text" maxLength={100} value={form.newPersonaName} onInput={(evt) => patch({ newPersonaName: evt.currentTarget.value })} />
+            <input id="hisho-persona-name-input" type="text" maxLength={100} value={form.newPersonaName} onInput={(evt) => patch({ newPersonaName: evt.currentTarget.value })} />
           </Field>
           <Field
             cls="hisho-persona-personality"
@@ -228,6 +232,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
             error={error('newPersonality')}
           >
             <textarea
+              id="hisho-persona-personality-input"
               rows={4}
               maxLength={20_000}
               placeholder={t('settings.assistant.personality.placeholder')}
@@ -244,6 +249,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
         desc={teams.length === 0 ? t('settings.assistant.team.desc.none') : t('settings.assistant.team.desc')}
       >
         <select
+          id="hisho-assistant-team-input"
           class="dropdown"
           disabled={teams.length === 0}
           value={form.teamId === null ? '' : String(form.teamId)}
@@ -260,7 +266,7 @@ function AssistantFormView({ api, t, assistant, personas: initialPersonas, teams
 
       {assistant && (
         <Field cls="hisho-assistant-active" name={t('settings.assistant.active.name')} desc={t('settings.assistant.active.desc')}>
-          <input type="checkbox" checked={form.isActive} onChange={(evt) => patch({ isActive: evt.currentTarget.checked })} />
+          <input id="hisho-assistant-active-input" type="checkbox" checked={form.isActive} onChange={(evt) => patch({ isActive: evt.currentTarget.checked })} />
         </Field>
       )}
 

@@ -54,7 +54,8 @@ async function openSettings(): Promise<void> {
 const section = () => h().page.locator('.vertical-tab-content .hisho-assistants');
 const row = (name: string) => section().locator(`.hisho-assistant[data-name="${name}"]`);
 const modal = () => h().page.locator('.modal-container .hisho-assistant-modal');
-const field = (cls: string) => modal().locator(`.${cls} .setting-item-control`).locator('input, select, textarea').first();
+/** A form control, found by the id its row's label points at. */
+const field = (cls: string) => modal().locator(`#${cls}-input`);
 
 beforeAll(async () => {
   if (!enabled) return;
@@ -93,7 +94,7 @@ describe.skipIf(!enabled)('AI assistants in the settings, against a real daemon 
     expect(await modal().locator('.hisho-assistant-name .hisho-field-error').textContent()).toBe(en['settings.assistant.error.name']);
     expect(await modal().locator('.hisho-assistant-model .hisho-field-error').textContent()).toBe(en['settings.assistant.error.model']);
 
-    await field('hisho-assistant-name').fill('Local llama');
+    await modal().getByLabel(en['settings.assistant.name.name'], { exact: true }).fill('Local llama');
     expect(await modal().locator('.hisho-assistant-name .hisho-field-error').count()).toBe(0);
     expect(await modal().locator('.hisho-assistant-base-url').count()).toBe(0);
     await field('hisho-assistant-provider').selectOption('openai_compatible');
