@@ -9,6 +9,9 @@ import tseslint from 'typescript-eslint';
 
 const PLUGIN_FILES = ['plugin/**/*.{ts,tsx}', 'shared/i18n/**/*.ts'];
 const PLUGIN_TESTS = ['plugin/test/**/*.{ts,tsx}'];
+// Words the sentence-case rules keep as written (these lists replace the rules' own defaults).
+const UI_BRANDS = ['Hisho', 'Obsidian', 'OpenAI', 'Anthropic', 'Google Gemini', 'Gemini', 'Ollama', 'LM Studio'];
+const UI_ACRONYMS = ['AI', 'API', 'URL'];
 
 export default defineConfig([
   globalIgnores(['node_modules/', 'dist/', 'main.js', 'drizzle/', 'test-artifacts/', 'bench-results/', '.scratch-*/', '.hisho-dev/']),
@@ -35,8 +38,8 @@ export default defineConfig([
       },
     },
     rules: {
-      'obsidianmd/ui/sentence-case': ['warn', { enforceCamelCaseLower: true, brands: ['Hisho', 'Obsidian'], acronyms: ['AI', 'URL'] }],
-      'obsidianmd/ui/sentence-case-locale-module': ['warn', { brands: ['Hisho', 'Obsidian'], acronyms: ['AI', 'URL'] }],
+      'obsidianmd/ui/sentence-case': ['warn', { enforceCamelCaseLower: true, brands: UI_BRANDS, acronyms: UI_ACRONYMS }],
+      'obsidianmd/ui/sentence-case-locale-module': ['warn', { brands: UI_BRANDS, acronyms: UI_ACRONYMS }],
       '@typescript-eslint/no-unused-vars': ['warn', { args: 'none', ignoreRestSiblings: true, varsIgnorePattern: '^_' }],
     },
   },

@@ -4,6 +4,7 @@ import type { ConnectionMonitor } from './connection';
 import { displayError } from './errors';
 import type { I18n } from './i18n';
 import { LANGUAGE_SETTINGS, normaliseDaemonUrl, type HishoSettings, type LanguageSetting } from './settings';
+import { mountAssistantsSection } from './settings/assistants-section';
 
 /** What the tab needs from the plugin. */
 export interface SettingsHost {
@@ -24,6 +25,9 @@ function isLanguage(value: unknown): value is LanguageSetting {
  * search); older versions call display(). Both describe the same settings.
  */
 export class HishoSettingTab extends PluginSettingTab {
+  /** Unmounts the assistants section of the classic rendering (display()). */
+  private unmountAssistants: (() => void) | null = null;
+
   constructor(
     app: App,
     plugin: Plugin,
@@ -61,6 +65,13 @@ export class HishoSettingTab extends PluginSettingTab {
     checkConnectionWithNotice(this.monitor, this.i18n).catch(displayError);
   };
 
+  /** The daemon's assistants, listed below the row's name; returns the cleanup. */
+  private renderAssistants(setting: Setting): () => void {
+    setting.settingEl.addClass('hisho-assistants-setting');
+    const el = setting.settingEl.createDiv({ cls: 'hisho-assistants' });
+    return mountAssistantsSection(el, { app: this.app, monitor: this.monitor, i18n: this.i18n });
+  }
+
   override getSettingDefinitions(): SettingDefinitionItem[] {
     const { t } = this.i18n;
     return [
@@ -86,6 +97,12 @@ export class HishoSettingTab extends PluginSettingTab {
           },
         ],
       },
+      {
+        type: 'group',
+        heading: t('settings.heading.assistants'),
+        items: [{ name: t('settings.assistants.name'), desc: t('settings.assistants.desc'), render: (setting: Setting) => this.renderAssistants(setting) }],
+      },
+      // The librarian's own group (which assistant it uses) belongs here, after the assistants it chooses from.
       {
         type: 'group',
         heading: t('settings.heading.display'),
@@ -115,9 +132,16 @@ export class HishoSettingTab extends PluginSettingTab {
     this.renderClassic();
   }
 
+  override hide(): void {
+    this.unmountAssistants?.();
+    this.unmountAssistants = null;
+    super.hide();
+  }
+
   private renderClassic(): void {
     const { t } = this.i18n;
     const { containerEl } = this;
+    this.unmountAssistants?.();
     containerEl.empty();
 
     new Setting(containerEl).setName(t('settings.heading.connection')).setHeading();
@@ -140,6 +164,12 @@ export class HishoSettingTab extends PluginSettingTab {
     new Setting(containerEl)
       .setName(t('settings.check.name'))
       .addButton((button) => button.setButtonText(t('settings.check.button')).onClick(this.checkNow));
+
+    new Setting(containerEl).setName(t('settings.heading.assistants')).setHeading();
+    this.unmountAssistants = this.renderAssistants(
+      new Setting(containerEl).setName(t('settings.assistants.name')).setDesc(t('settings.assistants.desc')),
+    );
+    // The librarian's own group goes here (see getSettingDefinitions).
 
     new Setting(containerEl).setName(t('settings.heading.display')).setHeading();
     new Setting(containerEl)

@@ -23,7 +23,7 @@ describe('main.js', () => {
     const nodeRequire = createRequire(import.meta.url);
     const fakeRequire = (id: string): unknown => {
       required.push(id);
-      if (id === 'obsidian') return { Plugin, Component: class {}, ItemView: class {}, PluginSettingTab: class {}, Notice: class {} };
+      if (id === 'obsidian') return { Plugin, Component: class {}, ItemView: class {}, PluginSettingTab: class {}, Modal: class {}, Notice: class {} };
       return nodeRequire(id);
     };
     const module = { exports: {} as Record<string, unknown> };

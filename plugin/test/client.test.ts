@@ -134,6 +134,20 @@ describe('daemon client against a real HTTP server', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('keeps the daemon and token but not the timeout in a client made withTimeout', async () => {
+    handler = () => {
+      /* never answers */
+    };
+    expect(await client(TOKEN, 60_000).withTimeout(300).checkConnection()).toEqual({
+      state: 'unreachable',
+      reason: { code: 'timeout', url: baseUrl, seconds: 0.3 },
+    });
+    handler = daemonLike(health());
+    seen.length = 0;
+    expect(await client(TOKEN, 300).withTimeout(2_000).checkConnection()).toMatchObject({ state: 'connected', url: baseUrl });
+    expect(seen[1]?.auth).toBe(`Bearer ${TOKEN}`);
+  });
+
   it('times out a body that never finishes, too', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -39,7 +39,7 @@ export async function listWorkflowSummaries(
   query: z.output<typeof workflowSummaryListQuerySchema>,
 ): Promise<{ items: WorkflowSummaryApi[]; total: number }> {
   await refresher.fresh();
-  // The view holds live workflows only (drizzle/0006): no deleted_at filter needed.
+  // The view holds live workflows only (drizzle/0007): no deleted_at filter needed.
   const where = query.status ? eq(workflowSummary.status, query.status) : undefined;
   const rows = await db.select().from(workflowSummary).where(where).orderBy(asc(workflowSummary.id)).limit(query.limit).offset(query.offset);
   const [total] = await db.select({ n: count() }).from(workflowSummary).where(where);

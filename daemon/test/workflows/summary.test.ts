@@ -40,7 +40,7 @@ describe.each(testDatabaseTargets())('workflow_summary on $kind', (target) => {
     await ok(t, 'PATCH', `/tasks/${open.id}`, { actualHours: 0.75 });
     expect(await ok(t, 'GET', `/workflows/${w.id}/summary`)).toMatchObject({ totalTasks: 3, completedTasks: 2, avgTaskHours: 2.75 });
 
-    // A deleted task no longer counts (drizzle/0006).
+    // A deleted task no longer counts (drizzle/0007).
     expect((await t.request('DELETE', api(`/tasks/${open.id}`))).status).toBe(204);
     expect(await ok(t, 'GET', `/workflows/${w.id}/summary`)).toMatchObject({ totalTasks: 2, completedTasks: 2, avgTaskHours: 3.75 });
 

@@ -94,6 +94,11 @@ export class DaemonClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /** The same daemon, with another timeout (for calls that wait on an AI provider). */
+  withTimeout(timeoutMs: number): DaemonClient {
+    return new DaemonClient({ ...this.options, timeoutMs });
+  }
+
   /** GET /api/v1/health (no token needed). A 503 that carries a health body is still an answer. */
   async health(): Promise<Health> {
     const { response, json } = await this.send('GET', '/api/v1/health', false);

@@ -144,6 +144,22 @@ body { margin: 0; height: 100vh; font-family: -apple-system, "Segoe UI", "Noto S
 .status-bar-item { display: flex; align-items: center; gap: 4px; }
 .notice-container { position: fixed; top: 12px; right: 12px; display: flex; flex-direction: column; gap: 8px; z-index: 10; }
 .notice { background: var(--background-secondary); border: 1px solid var(--background-modifier-border); border-radius: 8px; padding: 10px 16px; max-width: 320px; font-size: var(--font-ui-small); }
+.modal-container { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; z-index: 20; }
+.modal-bg { position: absolute; inset: 0; background: rgba(0,0,0,0.55); }
+.modal { position: relative; width: 620px; max-height: 90vh; overflow: auto; padding: 20px 24px; background: var(--background-primary);
+  border: 1px solid var(--background-modifier-border); border-radius: 12px; }
+.modal-title { font-size: var(--font-ui-large); font-weight: 600; margin-bottom: 12px; }
+.modal-close-button { position: absolute; top: 12px; right: 16px; width: 16px; height: 16px; cursor: pointer; }
+.modal-button-container { display: flex; justify-content: flex-end; gap: 8px; margin-top: 16px; }
+.setting-item { display: flex; align-items: center; gap: 16px; padding: 10px 0; border-top: 1px solid var(--background-modifier-border); }
+.setting-item-info { flex: 1 1 auto; }
+.setting-item-name { color: var(--text-normal); font-size: var(--font-ui-medium); }
+.setting-item-description { color: var(--text-muted); font-size: var(--font-ui-smaller); padding-top: 4px; }
+.setting-item-heading .setting-item-name { font-weight: 600; }
+.setting-item-control { display: flex; align-items: center; gap: 8px; }
+input, select, textarea { background: var(--background-secondary); color: var(--text-normal); border: 1px solid var(--background-modifier-border); border-radius: 4px; padding: 4px 8px; }
+button.mod-cta { background: var(--interactive-accent); color: #fff; }
+button.mod-warning { background: var(--color-red); color: #fff; }
 button { background: var(--interactive-normal); color: var(--text-normal); border: 1px solid var(--background-modifier-border); border-radius: 4px; padding: 4px 12px; cursor: pointer; }
 `;
 

@@ -389,6 +389,39 @@ export class Plugin extends Component {
   }
 }
 
+// ---- Modals ----------------------------------------------------------------------------------
+/** As in Obsidian: open() attaches the modal to the body and calls onOpen; close() detaches it and calls onClose. */
+export class Modal {
+  readonly containerEl: HTMLElement = document.createElement('div');
+  readonly modalEl: HTMLElement;
+  readonly titleEl: HTMLElement;
+  readonly contentEl: HTMLElement;
+  constructor(readonly app: App) {
+    this.containerEl.className = 'modal-container';
+    div(this.containerEl, 'modal-bg');
+    this.modalEl = div(this.containerEl, 'modal');
+    const closeButton = div(this.modalEl, 'modal-close-button');
+    closeButton.addEventListener('click', () => this.close());
+    this.titleEl = div(div(this.modalEl, 'modal-header'), 'modal-title');
+    this.contentEl = div(this.modalEl, 'modal-content');
+  }
+  open(): void {
+    document.body.appendChild(this.containerEl);
+    void this.onOpen();
+  }
+  close(): void {
+    if (!this.containerEl.isConnected) return;
+    this.containerEl.remove();
+    this.onClose();
+  }
+  setTitle(title: string): this {
+    this.titleEl.textContent = title;
+    return this;
+  }
+  onOpen(): Promise<void> | void {}
+  onClose(): void {}
+}
+
 // ---- Settings --------------------------------------------------------------------------------
 export class PluginSettingTab {
   readonly containerEl: HTMLElement = document.createElement('div');
@@ -399,6 +432,7 @@ export class PluginSettingTab {
     this.containerEl.className = 'vertical-tab-content';
   }
   display(): void {}
+  hide(): void {}
   update(): void {}
   getSettingDefinitions(): unknown[] {
     return [];

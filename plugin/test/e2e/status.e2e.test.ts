@@ -79,6 +79,8 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
       en['settings.daemon-url.name'],
       en['settings.token.name'],
       en['settings.check.name'],
+      en['settings.heading.assistants'],
+      en['settings.assistants.name'],
       en['settings.heading.display'],
       en['settings.language.name'],
     ]);
