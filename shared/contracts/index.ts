@@ -5,6 +5,7 @@ import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
 import { metricsEndpoints } from './metrics';
 import { personaEndpoints } from './personas';
+import { notificationEndpoints, planEndpoints } from './plans';
 import { preferenceEndpoints } from './preferences';
 import { roleEndpoints } from './roles';
 import { searchEndpoints } from './search';
@@ -30,4 +31,6 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   search: searchEndpoints,
   assistants: assistantEndpoints,
   conversations: conversationEndpoints,
+  plans: planEndpoints,
+  notifications: notificationEndpoints,
 };
