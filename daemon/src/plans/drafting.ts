@@ -8,7 +8,7 @@
  * and is refused at once.) A good draft is stored as `submitted`, snapshotted as its first version,
  * and announced with a notification.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { planDraftRequestSchema } from '../../../shared/contracts/plans';
 import { format, MESSAGES } from '../../../shared/i18n';
@@ -57,7 +57,7 @@ async function sourceText(db: Db, request: DraftRequest): Promise<{ text: string
   const [d] = await db
     .select({ topic: aiDiscussions.topic, consensusSummary: aiDiscussions.consensusSummary })
     .from(aiDiscussions)
-    .where(eq(aiDiscussions.id, id));
+    .where(and(eq(aiDiscussions.id, id), isNull(aiDiscussions.deletedAt)));
   if (!d) throw notFound('Discussion', id);
   if (!d.consensusSummary?.trim()) {
     throw conflict('no_consensus', `Discussion ${id} ("${d.topic}") has no consensus summary yet; draft from a prompt, or wait until the discussion reaches consensus`);
