@@ -129,11 +129,6 @@ export type Resources = z.output<typeof resourcesSchema>;
 
 export const EMPTY_RESOURCES: Resources = { people: [], cost: null, dependencies: [] };
 
-/** The sum of the cost items (0 without a cost estimate). */
-export function totalCost(resources: Resources): number {
-  return (resources.cost?.items ?? []).reduce((sum, item) => sum + item.amount, 0);
-}
-
 const planText = (what: string) => optionalNote(MAX_PLAN_TEXT_CHARS, what);
 const successCriteria = z
   .array(name(MAX_ITEM_CHARS, 'a success criterion'))
