@@ -6,6 +6,7 @@ import { healthEndpoints } from './health';
 import { librarianEndpoints } from './librarian';
 import { metricsEndpoints } from './metrics';
 import { personaEndpoints } from './personas';
+import { notificationEndpoints, planEndpoints } from './plans';
 import { preferenceEndpoints } from './preferences';
 import { roleEndpoints } from './roles';
 import { searchEndpoints } from './search';
@@ -35,4 +36,6 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   workflows: workflowEndpoints,
   tasks: taskEndpoints,
   librarian: librarianEndpoints,
+  plans: planEndpoints,
+  notifications: notificationEndpoints,
 };
