@@ -123,7 +123,15 @@ export const planUpdateSchema = z
   .refine((v) => contentKeys.some((k) => v[k] !== undefined), `send at least one field to change (${contentKeys.join(', ')})`);
 
 export const planTransitionSchema = z.object({ expectedVersion }).strict();
-export const planApproveSchema = z.object({ expectedVersion, comments, conditions }).strict();
+export const planApproveSchema = z
+  .object({
+    expectedVersion,
+    comments,
+    conditions,
+    /** Also create a workflow with one task per milestone (asked at approval; see docs/workflows.md). */
+    createWorkflow: z.boolean({ error: 'createWorkflow must be true or false' }).optional(),
+  })
+  .strict();
 export const planRejectSchema = z
   .object({ expectedVersion, reason: text(MAX_COMMENT_CHARS, 'reason'), comments })
   .strict();

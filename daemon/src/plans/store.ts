@@ -30,6 +30,7 @@ import type { Db, Tx } from '../db/drivers';
 import { aiAssistants, planApprovals, plans, planVersions } from '../db/schema';
 import { ApiError, conflict, notFound } from '../server/errors';
 import { countRows, iso } from '../server/routes/list';
+import { createWorkflowFromPlan } from '../workflows/from-plan';
 import { allowedActions, IllegalTransitionError, transition } from './state-machine';
 
 type PlanRow = typeof plans.$inferSelect;
@@ -360,18 +361,24 @@ export interface Decision {
   conditions?: string[];
   /** reject only: becomes plans.rejection_reason. */
   reason?: string;
+  /** approve only: create the plan's workflow (a task per milestone) in the same transaction. */
+  createWorkflow?: boolean;
 }
 
-/** Approve, reject or request a revision: the status change and the plan_approvals record together. */
-export async function decide(db: Db, id: number, decision: Decision, approver: Actor): Promise<void> {
+/**
+ * Approve, reject or request a revision: the status change, the plan_approvals record and (when
+ * asked at approval) the workflow together. Returns whether a workflow was created, so the caller
+ * can mark the workflow summary dirty after the commit.
+ */
+export async function decide(db: Db, id: number, decision: Decision, approver: Actor): Promise<{ workflowCreated: boolean }> {
   const set: PlanSet =
     decision.action === 'approve'
       ? { approvedAt: sql`now()` }
       : decision.action === 'reject'
         ? { rejectedAt: sql`now()`, rejectionReason: decision.reason ?? null }
         : {};
-  await db.transaction(async (tx) => {
-    await applyChange(tx, id, { action: decision.action, expectedVersion: decision.expectedVersion, set });
+  return db.transaction(async (tx) => {
+    const { after } = await applyChange(tx, id, { action: decision.action, expectedVersion: decision.expectedVersion, set });
     const comments = [decision.reason, decision.comments].filter((c): c is string => Boolean(c && c.trim())).join('\n\n');
     await tx.insert(planApprovals).values({
       planId: id,
@@ -382,6 +389,22 @@ export async function decide(db: Db, id: number, decision: Decision, approver: A
       comments: comments || null,
       conditions: decision.conditions ?? [],
     });
+    if (decision.action !== 'approve' || !decision.createWorkflow) return { workflowCreated: false };
+    // Tasks are assigned to the plan's assistant only while it is active; otherwise they start unassigned.
+    const [assistant] = await tx
+      .select({ id: aiAssistants.id })
+      .from(aiAssistants)
+      .where(and(eq(aiAssistants.id, after.assistantId), eq(aiAssistants.isActive, true), isNull(aiAssistants.deletedAt)));
+    if (approver.type !== 'user') throw new ApiError(400, 'validation_failed', 'Only a user approval can create a workflow');
+    await createWorkflowFromPlan(tx, {
+      planId: id,
+      title: after.title,
+      description: after.objective,
+      milestones: (after.timeline as Timeline).milestones,
+      createdBy: approver.id,
+      assistantId: assistant ? assistant.id : null,
+    });
+    return { workflowCreated: true };
   });
 }
 

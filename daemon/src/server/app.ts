@@ -91,14 +91,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', conversationRoutes(deps));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
-  const workflowStore = {
-    db: deps.database.db,
-    userId: deps.localUserId,
-    summary: deps.workflowSummary ?? workflowSummaryRefresher(deps.database.db, (e) => deps.log('warn', 'workflow_summary refresh failed', { error: String(e) })),
-  };
+  const workflowSummary =
+    deps.workflowSummary ?? workflowSummaryRefresher(deps.database.db, (e) => deps.log('warn', 'workflow_summary refresh failed', { error: String(e) }));
+  const workflowStore = { db: deps.database.db, userId: deps.localUserId, summary: workflowSummary };
   api.route('/', workflowRoutes(workflowStore));
   api.route('/', taskRoutes(workflowStore));
-  api.route('/', planRoutes(deps));
+  api.route('/', planRoutes(deps, workflowSummary));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));

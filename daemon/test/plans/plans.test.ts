@@ -275,6 +275,32 @@ describe.each(testDatabaseTargets())('plans API on $kind', (target) => {
       expect(regenerated.endsWith(`${PLAN_NOTE_END}\n\n進捗メモ: 第1週は順調。\n`)).toBe(true);
     });
 
+    it('creates the workflow with a task per milestone when asked at approval, in the same transaction', async () => {
+      const without = await planIn(t, 'approved');
+      expect(without.workflowId).toBeNull();
+
+      const plan = asPlan(await act(t, await planIn(t, 'under_review'), 'approve', { createWorkflow: true }));
+      expect(plan.status).toBe('approved');
+      expect(plan.workflowId).toEqual(expect.any(Number));
+      const tasks = await t.json('GET', api(`/workflows/${plan.workflowId}/tasks`));
+      expect(tasks.status, JSON.stringify(tasks.body)).toBe(200);
+      expect(tasks.body.items.map((x: { name: string; dueDate: string }) => [x.name, x.dueDate.slice(0, 10)])).toEqual([
+        ['ベータ版', '2025-02-20'],
+        ['Launch', '2025-03-31'],
+      ]);
+      const summary = await t.json('GET', api(`/workflows/${plan.workflowId}/summary`));
+      expect(summary.body).toMatchObject({ totalTasks: 2, completedTasks: 0 });
+
+      // A workflow that cannot be created (the plan already has one) rolls the approval back whole.
+      const other = await planIn(t, 'under_review');
+      await t.database.db.update(plans).set({ workflowId: plan.workflowId }).where(eq(plans.id, other.id));
+      const refused = await act(t, asPlan(await t.json('GET', api(`/plans/${other.id}`))), 'approve', { createWorkflow: true });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      const after = asPlan(await t.json('GET', api(`/plans/${other.id}`)));
+      expect(after.status).toBe('under_review');
+      expect(await rowsOf(other.id)).toMatchObject({ approvals: 0 });
+    });
+
     it('rejects with the reason recorded on the plan and in the history', async () => {
       const plan = asPlan(await act(t, await planIn(t, 'under_review'), 'reject', { reason: '費用対効果が低い', comments: '来期に再検討' }));
       expect(plan).toMatchObject({ status: 'rejected', rejectionReason: '費用対効果が低い', allowedActions: ['copy', 'delete'] });

@@ -28,11 +28,13 @@ import {
   type Actor,
 } from '../../plans/store';
 import { readPlanTemplate } from '../../plans/template';
+import type { SummaryRefresher } from '../../workflows/summary-refresher';
 import type { AppDeps } from '../app';
 import { register, type AppEnv } from '../route';
 import { resolvePreferences } from './preferences';
 
-export function planRoutes(deps: AppDeps) {
+/** `workflowSummary` is marked dirty when an approval creates a workflow. */
+export function planRoutes(deps: AppDeps, workflowSummary: SummaryRefresher) {
   const app = new Hono<AppEnv>();
   const { db } = deps.database;
   const { cache, localUserId } = deps;
@@ -76,7 +78,8 @@ export function planRoutes(deps: AppDeps) {
   });
 
   register(app, planEndpoints.approve, async ({ params, body }) => {
-    await decide(db, params.id, { action: 'approve', ...body }, me);
+    const { workflowCreated } = await decide(db, params.id, { action: 'approve', ...body }, me);
+    if (workflowCreated) workflowSummary.markDirty();
     return loadPlan(db, params.id);
   });
 
