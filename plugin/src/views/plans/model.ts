@@ -20,17 +20,23 @@ export function groupByStatus<P extends Pick<PlanSummary, 'status'>>(plans: read
 /** Approved and rejected plans are decided: nothing more happens to them but a copy or a deletion. */
 export const isDecided = (status: PlanStatus) => status === 'approved' || status === 'rejected';
 
-/** The order of the action buttons: the next step of the review first, the rarer ones last. */
-const BUTTON_ORDER: readonly PlanAction[] = ['start_review', 'approve', 'request_revision', 'reject', 'submit', 'edit', 'copy', 'delete'];
+/** The actions the pane offers. */
+export type PaneAction = Exclude<PlanAction, 'delete'>;
+
+/**
+ * The order of the action buttons: the next step of the review first, the rarer ones last. Deleting
+ * is not offered in the pane: a plan and its history are kept.
+ */
+const BUTTON_ORDER: readonly PaneAction[] = ['start_review', 'approve', 'request_revision', 'reject', 'submit', 'edit', 'copy'];
 /** The step that moves a plan forward; shown as the call to action. */
-const PRIMARY: ReadonlySet<PlanAction> = new Set(['start_review', 'approve', 'submit']);
+const PRIMARY: ReadonlySet<PaneAction> = new Set(['start_review', 'approve', 'submit']);
 
 export interface ActionButton {
-  action: PlanAction;
+  action: PaneAction;
   primary: boolean;
 }
 
-/** The buttons for the actions the daemon allows now (`plan.allowedActions`), and only those. */
+/** The buttons for the actions the daemon allows now (`plan.allowedActions`), and only those (delete aside). */
 export function actionButtons(allowed: readonly PlanAction[]): ActionButton[] {
   const present = BUTTON_ORDER.filter((a) => allowed.includes(a));
   const primary = present.find((a) => PRIMARY.has(a));

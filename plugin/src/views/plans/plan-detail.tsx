@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { PlanAction, PlanDetail } from '../../../../shared/contracts/plans';
+import type { PlanDetail } from '../../../../shared/contracts/plans';
 import { PlanNoteError } from '../../../../shared/plans/note';
 import type { MessageKey, Translate } from '../../i18n';
 import { planConflictOf, type PlansApi } from '../../daemon/plans-client';
@@ -8,13 +8,13 @@ import { decisionInputKey, decisionRequest, type DecisionForm } from './decision
 import { DecisionFormView } from './decision-form';
 import { complaints, formFromPlan, inputKey, NO_ERRORS, updateBody, type FormErrors, type PlanForm } from './form';
 import type { PlanNoteHost } from './host';
-import { actionButtons, isDecision, type DecisionAction } from './model';
+import { actionButtons, isDecision, type DecisionAction, type PaneAction } from './model';
 import { PlanFields } from './plan-fields';
 import { PlanFormView } from './plan-form';
 import { StatusBadge } from './status-badge';
 import { Versions } from './versions';
 
-const ACTION_LABELS: Record<PlanAction, MessageKey> = {
+const ACTION_LABELS: Record<PaneAction, MessageKey> = {
   edit: 'plans.pane.action.edit',
   submit: 'plans.pane.action.submit',
   start_review: 'plans.pane.action.start_review',
@@ -22,7 +22,6 @@ const ACTION_LABELS: Record<PlanAction, MessageKey> = {
   reject: 'plans.pane.action.reject',
   request_revision: 'plans.pane.action.request_revision',
   copy: 'plans.pane.action.copy',
-  delete: 'plans.pane.action.delete',
 };
 const DECIDED: Record<DecisionAction, MessageKey> = {
   approve: 'plans.pane.decided.approve',
@@ -52,7 +51,6 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const [notePath, setNotePath] = useState<string | null>(() => host.notePath(id));
 
   useEffect(() => {
@@ -76,7 +74,6 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
     setPlan(null);
     setMode({ kind: 'view' });
     setMessage(null);
-    setConfirmDelete(false);
     void load();
   }, [load]);
 
@@ -153,24 +150,6 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
     }
   };
 
-  const remove = async (current: PlanDetail) => {
-    setBusy(true);
-    try {
-      await (await api()).remove(current.id, current.version);
-      onBack();
-    } catch (e) {
-      setConfirmDelete(false);
-      if (planConflictOf(e)) {
-        const fresh = await load();
-        setMessage({ kind: 'info', text: t('plans.pane.stale', { version: fresh?.version ?? '?' }) });
-      } else {
-        setMessage({ kind: 'error', text: errorSentence(e, t) });
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const writeNote = async (current: PlanDetail) => {
     const creating = notePath === null;
     setBusy(true);
@@ -187,16 +166,12 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
     }
   };
 
-  const onAction = (action: PlanAction, current: PlanDetail) => {
+  const onAction = (action: PaneAction, current: PlanDetail) => {
     setMessage(null);
     if (action === 'edit') setMode({ kind: 'edit', base: current });
     else if (isDecision(action)) setMode({ kind: 'decide', action });
     else if (action === 'submit' || action === 'start_review') void transition(action);
     else if (action === 'copy') void copy(current);
-    else if (action === 'delete') {
-      if (confirmDelete) void remove(current);
-      else setConfirmDelete(true);
-    }
   };
 
   const back = (
@@ -255,12 +230,12 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
               <button
                 key={action}
                 type="button"
-                class={`hisho-plan-action${primary ? ' mod-cta' : ''}${action === 'delete' && confirmDelete ? ' mod-warning' : ''}`}
+                class={primary ? 'hisho-plan-action mod-cta' : 'hisho-plan-action'}
                 data-action={action}
                 disabled={busy}
                 onClick={() => onAction(action, plan)}
               >
-                {action === 'delete' && confirmDelete ? t('plans.pane.action.delete-confirm') : t(ACTION_LABELS[action])}
+                {t(ACTION_LABELS[action])}
               </button>
             ))}
           </div>

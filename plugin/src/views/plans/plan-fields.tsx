@@ -5,7 +5,7 @@ import { Section } from './parts';
 
 /** Text the person wrote, line breaks kept (CSS), or a faint "not set". */
 function Prose({ text, t }: { text: string | null; t: Translate }) {
-  return text && text.trim() ? <p class="hisho-plan-prose">{text}</p> : <p class="hisho-plan-unset">{t('plans.pane.unset')}</p>;
+  return text && text.trim() ? <p class="hisho-plan-prose">{text}</p> : <p class="hisho-plan-unset">{t('plans.note.empty')}</p>;
 }
 
 /** A plan's content, its conditions and its approval history, read-only. */
@@ -17,12 +17,12 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
     <div class="hisho-plan-fields">
       {plan.description && <p class="hisho-plan-description hisho-plan-prose">{plan.description}</p>}
       {plan.status === 'rejected' && plan.rejectionReason && (
-        <Section kind="rejection" title={t('plans.pane.field.rejection-reason')}>
+        <Section kind="rejection" title={t('plans.note.label.rejection-reason')}>
           <p class="hisho-plan-prose">{plan.rejectionReason}</p>
         </Section>
       )}
       {plan.conditions.length > 0 && (
-        <Section kind="conditions" title={t('plans.pane.field.conditions')}>
+        <Section kind="conditions" title={t('plans.note.heading.conditions')}>
           <ul class="hisho-plan-conditions">
             {plan.conditions.map((c, i) => (
               <li key={i} data-action={c.action}>
@@ -33,13 +33,13 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </ul>
         </Section>
       )}
-      <Section kind="objective" title={t('plans.pane.field.objective')}>
+      <Section kind="objective" title={t('plans.note.heading.objective')}>
         <Prose text={plan.objective} t={t} />
       </Section>
-      <Section kind="scope" title={t('plans.pane.field.scope')}>
+      <Section kind="scope" title={t('plans.note.heading.scope')}>
         <Prose text={plan.scope} t={t} />
       </Section>
-      <Section kind="timeline" title={t('plans.pane.field.timeline')}>
+      <Section kind="timeline" title={t('plans.note.heading.timeline')}>
         <p class="hisho-plan-period">
           {timeline.startDate} → {timeline.endDate}
         </p>
@@ -54,8 +54,8 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </ol>
         )}
       </Section>
-      <Section kind="resources" title={t('plans.pane.field.resources')}>
-        {resources.people.length === 0 && !cost && resources.dependencies.length === 0 && <p class="hisho-plan-unset">{t('plans.pane.unset')}</p>}
+      <Section kind="resources" title={t('plans.note.heading.resources')}>
+        {resources.people.length === 0 && !cost && resources.dependencies.length === 0 && <p class="hisho-plan-unset">{t('plans.note.empty')}</p>}
         {resources.people.length > 0 && (
           <ul class="hisho-plan-people">
             {resources.people.map((p, i) => (
@@ -77,7 +77,7 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
                 </tr>
               ))}
               <tr class="hisho-plan-cost-total">
-                <td>{t('plans.pane.field.total')}</td>
+                <td>{t('plans.note.total')}</td>
                 <td class="hisho-plan-amount">{formatAmount(total, cost.currency, language)}</td>
               </tr>
             </tbody>
@@ -85,7 +85,7 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
         )}
         {resources.dependencies.length > 0 && (
           <>
-            <div class="hisho-plan-subtitle">{t('plans.pane.field.dependencies')}</div>
+            <div class="hisho-plan-subtitle">{t('plans.note.heading.dependencies')}</div>
             <ul class="hisho-plan-dependencies">
               {resources.dependencies.map((d, i) => (
                 <li key={i}>{d}</li>
@@ -94,12 +94,12 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </>
         )}
       </Section>
-      <Section kind="risks" title={t('plans.pane.field.risks')}>
+      <Section kind="risks" title={t('plans.note.heading.risks')}>
         <Prose text={plan.riskAssessment} t={t} />
       </Section>
-      <Section kind="success" title={t('plans.pane.field.success-criteria')}>
+      <Section kind="success" title={t('plans.note.heading.success-criteria')}>
         {plan.successCriteria.length === 0 ? (
-          <p class="hisho-plan-unset">{t('plans.pane.unset')}</p>
+          <p class="hisho-plan-unset">{t('plans.note.empty')}</p>
         ) : (
           <ul class="hisho-plan-criteria">
             {plan.successCriteria.map((s, i) => (
@@ -108,9 +108,9 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </ul>
         )}
       </Section>
-      <Section kind="approvals" title={t('plans.pane.field.approvals')}>
+      <Section kind="approvals" title={t('plans.note.heading.approvals')}>
         {plan.approvals.length === 0 ? (
-          <p class="hisho-plan-unset">{t('plans.pane.approvals.none')}</p>
+          <p class="hisho-plan-unset">{t('plans.note.none')}</p>
         ) : (
           <ol class="hisho-plan-approvals">
             {plan.approvals.map((a) => (
@@ -135,34 +135,11 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </ol>
         )}
       </Section>
-      <dl class="hisho-plan-dates">
-        <dt>{t('plans.pane.field.created')}</dt>
-        <dd>{formatDateTime(plan.createdAt, language)}</dd>
-        {plan.submittedAt && (
-          <>
-            <dt>{t('plans.pane.field.submitted')}</dt>
-            <dd>{formatDateTime(plan.submittedAt, language)}</dd>
-          </>
-        )}
-        {plan.approvedAt && (
-          <>
-            <dt>{t('plans.pane.field.approved')}</dt>
-            <dd>{formatDateTime(plan.approvedAt, language)}</dd>
-          </>
-        )}
-        {plan.rejectedAt && (
-          <>
-            <dt>{t('plans.pane.field.rejected')}</dt>
-            <dd>{formatDateTime(plan.rejectedAt, language)}</dd>
-          </>
-        )}
-        {plan.workflowId !== null && (
-          <>
-            <dt>{t('plans.pane.field.workflow')}</dt>
-            <dd class="hisho-plan-workflow">#{plan.workflowId}</dd>
-          </>
-        )}
-      </dl>
+      {plan.workflowId !== null && (
+        <p class="hisho-plan-workflow">
+          {t('plans.pane.field.workflow')} #{plan.workflowId}
+        </p>
+      )}
     </div>
   );
 }

@@ -18,6 +18,20 @@ export interface PlanFormProps {
 type TextField = 'title' | 'description' | 'objective' | 'scope' | 'riskAssessment' | 'startDate' | 'endDate' | 'currency' | 'changeSummary';
 type ListField = 'milestones' | 'people' | 'costItems' | 'dependencies' | 'successCriteria';
 
+/** One input of a list row, named by its field (`hisho-row-name`…); its label is its placeholder too. */
+function cell<R extends object>(row: R, field: keyof R & string, set: (row: R) => void, label: string, type = 'text') {
+  return (
+    <input
+      type={type}
+      class={`hisho-row-${field}`}
+      value={String(row[field])}
+      placeholder={type === 'text' ? label : undefined}
+      aria-label={label}
+      onInput={(e) => set({ ...row, [field]: e.currentTarget.value })}
+    />
+  );
+}
+
 /** The create and edit form: every field of a plan, the daemon's complaints next to the inputs they name. */
 export function PlanFormView({ initial, onSubmit, onCancel, submitLabel, askChangeSummary, t }: PlanFormProps) {
   const [form, setForm] = useState<PlanForm>(initial);
@@ -71,9 +85,9 @@ export function PlanFormView({ initial, onSubmit, onCancel, submitLabel, askChan
         </div>
       )}
       {text('title', t('plans.pane.field.title'), { required: true })}
-      {text('description', t('plans.pane.field.description'), { multiline: true })}
-      {text('objective', t('plans.pane.field.objective'), { multiline: true, required: true })}
-      {text('scope', t('plans.pane.field.scope'), { multiline: true })}
+      {text('description', t('plans.note.column.description'), { multiline: true })}
+      {text('objective', t('plans.note.heading.objective'), { multiline: true, required: true })}
+      {text('scope', t('plans.note.heading.scope'), { multiline: true })}
       <div class="hisho-form-dates">
         {text('startDate', t('plans.pane.field.start'), { type: 'date', required: true })}
         {text('endDate', t('plans.pane.field.end'), { type: 'date', required: true })}
@@ -81,32 +95,32 @@ export function PlanFormView({ initial, onSubmit, onCancel, submitLabel, askChan
       <ListEditor
         {...listProps}
         name="milestones"
-        label={t('plans.pane.field.milestones')}
+        label={t('plans.note.gantt.milestones')}
         rows={form.milestones}
         onChange={(rows) => setList('milestones', rows)}
         empty={emptyMilestone}
         addLabel={t('plans.pane.form.add-milestone')}
         renderRow={(m, set) => (
           <>
-            <input type="text" class="hisho-milestone-name" value={m.name} placeholder={t('plans.pane.field.name')} aria-label={t('plans.pane.field.name')} onInput={(e) => set({ ...m, name: e.currentTarget.value })} />
-            <input type="date" class="hisho-milestone-date" value={m.date} aria-label={t('plans.pane.field.date')} onInput={(e) => set({ ...m, date: e.currentTarget.value })} />
-            <input type="text" class="hisho-milestone-description" value={m.description} placeholder={t('plans.pane.field.details')} aria-label={t('plans.pane.field.details')} onInput={(e) => set({ ...m, description: e.currentTarget.value })} />
+            {cell(m, 'name', set, t('plans.pane.field.name'))}
+            {cell(m, 'date', set, t('plans.note.column.date'), 'date')}
+            {cell(m, 'description', set, t('plans.note.column.description'))}
           </>
         )}
       />
       <ListEditor
         {...listProps}
         name="people"
-        label={t('plans.pane.field.people')}
+        label={t('plans.note.heading.people')}
         rows={form.people}
         onChange={(rows) => setList('people', rows)}
         empty={emptyPerson}
         addLabel={t('plans.pane.form.add-person')}
         renderRow={(p, set) => (
           <>
-            <input type="text" class="hisho-person-name" value={p.name} placeholder={t('plans.pane.field.name')} aria-label={t('plans.pane.field.name')} onInput={(e) => set({ ...p, name: e.currentTarget.value })} />
-            <input type="text" class="hisho-person-role" value={p.role} placeholder={t('plans.pane.field.role')} aria-label={t('plans.pane.field.role')} onInput={(e) => set({ ...p, role: e.currentTarget.value })} />
-            <input type="number" class="hisho-person-allocation" min={0} max={100} value={p.allocation} placeholder="%" aria-label={t('plans.pane.field.allocation')} onInput={(e) => set({ ...p, allocation: e.currentTarget.value })} />
+            {cell(p, 'name', set, t('plans.pane.field.name'))}
+            {cell(p, 'role', set, t('plans.pane.field.role'))}
+            {cell(p, 'allocation', set, t('plans.pane.field.allocation'), 'number')}
           </>
         )}
       />
@@ -114,31 +128,31 @@ export function PlanFormView({ initial, onSubmit, onCancel, submitLabel, askChan
       <ListEditor
         {...listProps}
         name="costItems"
-        label={t('plans.pane.field.cost')}
+        label={t('plans.note.heading.cost')}
         rows={form.costItems}
         onChange={(rows) => setList('costItems', rows)}
         empty={emptyCost}
         addLabel={t('plans.pane.form.add-cost')}
         renderRow={(c, set) => (
           <>
-            <input type="text" class="hisho-cost-name" value={c.name} placeholder={t('plans.pane.field.item')} aria-label={t('plans.pane.field.item')} onInput={(e) => set({ ...c, name: e.currentTarget.value })} />
-            <input type="number" class="hisho-cost-amount" min={0} value={c.amount} aria-label={t('plans.pane.field.amount')} onInput={(e) => set({ ...c, amount: e.currentTarget.value })} />
+            {cell(c, 'name', set, t('plans.note.column.item'))}
+            {cell(c, 'amount', set, t('plans.note.column.amount'), 'number')}
           </>
         )}
       />
       <TextListEditor
         {...listProps}
         name="dependencies"
-        label={t('plans.pane.field.dependencies')}
+        label={t('plans.note.heading.dependencies')}
         rows={form.dependencies}
         onChange={(rows) => setList('dependencies', rows)}
         addLabel={t('plans.pane.form.add-dependency')}
       />
-      {text('riskAssessment', t('plans.pane.field.risks'), { multiline: true })}
+      {text('riskAssessment', t('plans.note.heading.risks'), { multiline: true })}
       <TextListEditor
         {...listProps}
         name="successCriteria"
-        label={t('plans.pane.field.success-criteria')}
+        label={t('plans.note.heading.success-criteria')}
         rows={form.successCriteria}
         onChange={(rows) => setList('successCriteria', rows)}
         addLabel={t('plans.pane.form.add-criterion')}

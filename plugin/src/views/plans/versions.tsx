@@ -9,20 +9,20 @@ import { DiffParts } from './parts';
 
 const TEXT_LABELS: Record<TextDiffField, MessageKey> = {
   title: 'plans.pane.field.title',
-  description: 'plans.pane.field.description',
-  objective: 'plans.pane.field.objective',
-  scope: 'plans.pane.field.scope',
-  riskAssessment: 'plans.pane.field.risks',
+  description: 'plans.note.column.description',
+  objective: 'plans.note.heading.objective',
+  scope: 'plans.note.heading.scope',
+  riskAssessment: 'plans.note.heading.risks',
   startDate: 'plans.pane.field.start',
   endDate: 'plans.pane.field.end',
   currency: 'plans.pane.field.currency',
 };
 const LIST_LABELS: Record<ListName, MessageKey> = {
-  milestones: 'plans.pane.field.milestones',
-  people: 'plans.pane.field.people',
-  costItems: 'plans.pane.field.cost',
-  dependencies: 'plans.pane.field.dependencies',
-  successCriteria: 'plans.pane.field.success-criteria',
+  milestones: 'plans.note.gantt.milestones',
+  people: 'plans.note.heading.people',
+  costItems: 'plans.note.heading.cost',
+  dependencies: 'plans.note.heading.dependencies',
+  successCriteria: 'plans.note.heading.success-criteria',
 };
 const ITEM_MARKS = { added: '+', removed: '−', changed: '~' } as const;
 
