@@ -17,6 +17,7 @@ import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
+import { planRoutes } from './routes/plans';
 import { preferenceRoutes } from './routes/preferences';
 import { roleRoutes } from './routes/roles';
 import { searchRoutes } from './routes/search';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', conversationRoutes(deps));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
+  api.route('/', planRoutes(deps));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));

@@ -44,6 +44,9 @@ function fromDatabaseError(e: unknown): ApiError | undefined {
     case '22003':
     case '22P02':
       return new ApiError(400, 'invalid_value', `A value was rejected by the database${pg.constraint ? ` (${pg.constraint})` : ''}`, pg.detail ? { detail: pg.detail } : undefined);
+    case '22021': // a NUL character in text
+    case '22P05': // a \u0000 escape in jsonb
+      return new ApiError(400, 'invalid_text', 'A text contains a character the database cannot store (NUL, \\u0000); remove it and send again');
     default:
       return undefined;
   }

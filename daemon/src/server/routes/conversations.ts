@@ -87,7 +87,8 @@ async function chatAssistant(db: Db, assistantId: number) {
   return row;
 }
 
-async function personaParts(db: Db, assistant: typeof aiAssistants.$inferSelect) {
+/** The persona behind an assistant, for its system prompt (also used by plan drafting). */
+export async function personaParts(db: Db, assistant: typeof aiAssistants.$inferSelect) {
   const base = { assistantName: assistant.name, assistantDescription: assistant.description };
   if (!assistant.personaId) return base;
   const [p] = await db
