@@ -126,7 +126,6 @@ export const en = {
   'plans.pane.refresh': 'Refresh',
   'plans.pane.new': 'New plan',
   'plans.pane.new.title': 'New plan',
-  'plans.pane.none': 'No plans yet. Create one, or have an assistant draft one.',
   'plans.pane.version': 'Version {version}',
   'plans.pane.saved': 'Saved.',
   'plans.pane.stale': 'This plan was changed elsewhere, so it was reloaded (now version {version}). Check it, then try again.',

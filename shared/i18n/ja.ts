@@ -125,7 +125,6 @@ export const ja: Messages = {
   'plans.pane.refresh': '再読み込み',
   'plans.pane.new': '新しいプラン',
   'plans.pane.new.title': '新しいプラン',
-  'plans.pane.none': 'プランはまだありません。作成するか、アシスタントに起案してもらいましょう。',
   'plans.pane.version': '第{version}版',
   'plans.pane.saved': '保存しました。',
   'plans.pane.stale': 'このプランは他の場所で変更されたため、読み込み直しました（現在は第{version}版）。内容を確認してからもう一度操作してください。',

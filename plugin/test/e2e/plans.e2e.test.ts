@@ -64,7 +64,8 @@ afterAll(async () => {
 describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
   it('writes a new plan in the form; the daemon’s complaint appears next to the input and nothing typed is lost', async () => {
     await h().openView('hisho-plans');
-    await expect.poll(() => pane().locator('.hisho-plan-none').textContent(), { timeout: 10_000 }).toBe(en['plans.pane.none']);
+    // No plans yet: what will appear here, and the connection.
+    await expect.poll(() => pane().locator('.hisho-empty-title').textContent(), { timeout: 10_000 }).toBe(en['view.plans.empty.title']);
     await pane().locator('.hisho-plan-new').click();
     const form = pane().locator('.hisho-plan-form');
     await form.locator('input[name="title"]').fill(TITLE);

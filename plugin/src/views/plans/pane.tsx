@@ -48,7 +48,17 @@ export function PlansPane({ monitor, i18n, host, feed, navigator, starter }: Pla
 
   switch (route.kind) {
     case 'list':
-      return <PlanList api={api} feed={feed} t={t} language={language} onOpen={openPlan} onCreate={() => navigator.go({ kind: 'create' })} />;
+      return (
+        <PlanList
+          api={api}
+          feed={feed}
+          t={t}
+          language={language}
+          onOpen={openPlan}
+          onCreate={() => navigator.go({ kind: 'create' })}
+          empty={<EmptyState definition={VIEWS.plans} monitor={monitor} i18n={i18n} starter={starter} />}
+        />
+      );
     case 'plan':
       return <PlanDetailView key={route.id} id={route.id} api={api} host={host} t={t} language={language} onBack={toList} onOpenPlan={openPlan} />;
     case 'create': {

@@ -1,3 +1,4 @@
+import type { ComponentChild } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Translate } from '../../i18n';
 import type { PlansApi } from '../../daemon/plans-client';
@@ -16,10 +17,12 @@ export interface PlanListProps {
   language: string;
   onOpen: (id: number) => void;
   onCreate: () => void;
+  /** Shown while there are no plans: what will appear here, and the connection. */
+  empty: ComponentChild;
 }
 
 /** Every plan, grouped by status with counts (decided ones folded), and the unread notifications above them. */
-export function PlanList({ api, feed, t, language, onOpen, onCreate }: PlanListProps) {
+export function PlanList({ api, feed, t, language, onOpen, onCreate, empty }: PlanListProps) {
   const [plans, setPlans] = useState<PlanSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -50,7 +53,7 @@ export function PlanList({ api, feed, t, language, onOpen, onCreate }: PlanListP
       <Notifications feed={feed} t={t} language={language} onOpenPlan={onOpen} />
       {error !== null && <p class="hisho-error">{errorSentence(error, t)}</p>}
       {plans === null && error === null && <p class="hisho-plan-loading">{t('plans.pane.loading')}</p>}
-      {plans !== null && plans.length === 0 && <p class="hisho-plan-unset hisho-plan-none">{t('plans.pane.none')}</p>}
+      {plans !== null && plans.length === 0 && empty}
       {groups.map((group) => (
         <details key={group.status} class="hisho-plan-group" data-status={group.status} open={!isDecided(group.status)}>
           <summary>
