@@ -13,7 +13,7 @@
  */
 import type { PlanDetail } from '../contracts/plans';
 import { format, MESSAGES, type Language, type MessageKey } from '../i18n';
-import { totalCost } from './schemas';
+import type { Resources } from './schemas';
 
 export const PLAN_NOTE_START = '<!-- hisho:plan:start -->';
 export const PLAN_NOTE_END = '<!-- hisho:plan:end -->';
@@ -163,6 +163,11 @@ const dateTime = (iso: string, tz: string | undefined) => {
 /** Days from start to end, both included. */
 function spanDays(start: string, end: string): number {
   return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** The sum of the cost items. (Here rather than in schemas.ts, so the plugin can render notes without bundling zod.) */
+function totalCost(resources: Resources): number {
+  return (resources.cost?.items ?? []).reduce((sum, item) => sum + item.amount, 0);
 }
 
 function checkboxes(items: string[], none: string): string {

@@ -3,9 +3,9 @@
  * enforced on both sides: the daemon validates every write and every assistant draft with these
  * schemas, the plugin renders what they describe. The jsonb columns hold exactly these objects.
  *
- * Each compound schema comes in two forms: `…Shape` (types only: what a model is asked to produce)
- * and the checked schema (the shape plus the rules across fields: start ≤ end, milestones within the
- * span, unique names). Only checked values are ever stored.
+ * Each compound schema comes in two forms: `…Shape` (every field checked on its own: what a model is
+ * asked to produce) and the checked schema (the shape plus the rules across fields: start ≤ end,
+ * milestones within the span, unique names). Only checked values are ever stored.
  */
 import { z } from 'zod';
 
@@ -129,11 +129,6 @@ export type Resources = z.output<typeof resourcesSchema>;
 
 export const EMPTY_RESOURCES: Resources = { people: [], cost: null, dependencies: [] };
 
-/** The sum of the cost items (0 without a cost estimate). */
-export function totalCost(resources: Resources): number {
-  return (resources.cost?.items ?? []).reduce((sum, item) => sum + item.amount, 0);
-}
-
 const planText = (what: string) => optionalNote(MAX_PLAN_TEXT_CHARS, what);
 const successCriteria = z
   .array(name(MAX_ITEM_CHARS, 'a success criterion'))
@@ -162,9 +157,10 @@ export const planContentSchema = z
 export type PlanContent = z.output<typeof planContentSchema>;
 
 /**
- * What an assistant is asked to produce: the same fields, types only. Its answer is then checked
- * with `planContentSchema` (dates in order, milestones within the span…), so the daemon can tell the
- * model exactly which rule it broke and ask once more.
+ * What an assistant is asked to produce: the same fields, each checked on its own (plain strings for
+ * the long texts). Its answer is then checked with `planContentSchema` (lengths, dates in order,
+ * milestones within the span, unique names), so the daemon can tell the model exactly which rule it
+ * broke and ask once more.
  */
 export const planDraftShape = z
   .object({

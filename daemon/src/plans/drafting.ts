@@ -1,12 +1,12 @@
 /**
  * An assistant drafts a plan (issue 6 item 7) from the person's prompt or from a discussion's
- * consensus. The model is asked for `planDraftShape` (the JSON shape); its answer is then checked
- * with the shared `planContentSchema` (dates in order, milestones within the span, unique names,
- * non-negative costs, lengths). An answer that breaks a rule is sent back once with the list of
- * problems; a second bad answer is refused with 422 and nothing is stored. (An answer that is not
- * even the right JSON shape was already retried once by the provider layer, see ai/sdk-model.ts,
- * and is refused at once.) A good draft is stored as `submitted`, snapshotted as its first version,
- * and announced with a notification.
+ * consensus. The model is asked for `planDraftShape` (the JSON shape, each field checked on its
+ * own); its answer is then checked with the shared `planContentSchema` (lengths, dates in order,
+ * milestones within the span, unique names). An answer that breaks one of those rules is sent back
+ * once with the list of problems; a second bad answer is refused with 422 and nothing is stored. (An
+ * answer that does not fit the shape itself — wrong JSON, a negative cost, a malformed date — was
+ * already retried once by the provider layer, see ai/sdk-model.ts, and is refused at once.) A good
+ * draft is stored as `submitted`, snapshotted as its first version, and announced with a notification.
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';

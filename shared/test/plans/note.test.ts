@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   PLAN_NOTE_END,
   PLAN_NOTE_START,
+  PLAN_TEMPLATE_PLACEHOLDERS,
   PlanNoteError,
   planNoteFileName,
   regeneratePlanNote,
@@ -325,6 +327,15 @@ describe('custom templates', () => {
     const note = renderPlanNote(japanesePlan(), { ...en, template: '---\ntags: [work]\n---\n{{title}}' });
     expect(note).toContain('\ntags: [work]\n---\n');
     expect(note).not.toContain('hisho/plan');
+  });
+
+  it('fills every placeholder it documents, and docs/plans.md lists them all', async () => {
+    const names = Object.keys(PLAN_TEMPLATE_PLACEHOLDERS);
+    const section = renderPlanSection(japanesePlan(), { ...en, template: names.map((n) => `${n}=[{{${n}}}]`).join('\n') });
+    expect(section).not.toMatch(/\{\{/);
+    expect(section).toContain('id=[7]\ntitle=[新製品ローンチ: 春]\nstatus=[Approved]\nversion=[3]\nassistant=[綾]');
+    const doc = await readFile(new URL('../../../docs/plans.md', import.meta.url), 'utf8');
+    for (const name of names) expect(doc).toContain(`{{${name}}}`);
   });
 
   it('refuses a template that contains the markers', () => {
