@@ -4,7 +4,6 @@ import type {
   PlanDetail,
   PlanDiff,
   PlanNoteData,
-  PlanStatus,
   PlanVersionApi,
   planApproveSchema,
   planCreateSchema,
@@ -37,8 +36,9 @@ const LIST_LIMIT = 500;
 export class PlansApi {
   constructor(private readonly client: DaemonClient) {}
 
-  list(status?: PlanStatus): Promise<{ items: PlanSummary[]; total: number }> {
-    return this.client.request('GET', `/api/v1/plans${queryString({ status, limit: LIST_LIMIT })}`, planListSchema);
+  /** Every plan (up to the contract's page limit), newest change first; the pane groups them by status. */
+  list(): Promise<{ items: PlanSummary[]; total: number }> {
+    return this.client.request('GET', `/api/v1/plans${queryString({ limit: LIST_LIMIT })}`, planListSchema);
   }
 
   get(id: number): Promise<PlanDetail> {
@@ -51,10 +51,6 @@ export class PlansApi {
 
   update(id: number, body: PlanUpdateBody): Promise<PlanDetail> {
     return this.client.request('PATCH', `/api/v1/plans/${id}`, planDetailSchema, body);
-  }
-
-  async remove(id: number, expectedVersion: number): Promise<void> {
-    await this.client.request('DELETE', `/api/v1/plans/${id}${queryString({ expectedVersion })}`, z.undefined());
   }
 
   submit(id: number, expectedVersion: number): Promise<PlanDetail> {

@@ -4,7 +4,7 @@ import { plansApi } from './api';
 import { NotificationFeed } from './notification-feed';
 
 /** How often the daemon is asked for new notifications while connected. */
-export const NOTIFICATION_POLL_MS = 30_000;
+const NOTIFICATION_POLL_MS = 30_000;
 
 /**
  * Keeps the notification feed fresh while the daemon is connected: at once on (re)connecting, then
