@@ -4,8 +4,11 @@
  * reviewed, sent back for revision with a condition, edited, refused once as stale after another
  * client's change, compared across versions, approved with a condition, and written as a note
  * through the stand-in's vault API; the note is read back and regenerated around the person's text.
+ * Last, an assistant (a local server speaking OpenAI's protocol) drafts a plan: its notification
+ * appears as a Notice and in the pane.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openaiWire, startProtocolServer, type ProtocolServer } from '../../../daemon/test/ai/protocol-server';
 import { en } from '../../../shared/i18n/en';
 import { PLAN_NOTE_END, PLAN_NOTE_START } from '../../../shared/plans/note';
 import { startDaemon, type RunningDaemon } from './daemon-process';
@@ -14,6 +17,7 @@ import { browserTestsEnabled, startHarness, type Harness } from './harness';
 const enabled = browserTestsEnabled();
 let daemon: RunningDaemon | undefined;
 let harness: Harness | undefined;
+let provider: ProtocolServer | undefined;
 let planId = 0;
 
 const TITLE = '春の新製品ローンチ';
@@ -59,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
   await daemon?.stop();
+  await provider?.close();
 });
 
 describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
@@ -244,5 +249,46 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     await group.locator('summary').click();
     expect(await group.locator('.hisho-plan-item-title').allTextContents()).toEqual([TITLE]);
     await h().screenshot('plans-list');
+  });
+
+  it('announces a plan an assistant drafted with a Notice, lists it in the pane, opens it and marks it read', async () => {
+    provider = await startProtocolServer();
+    const drafter = await daemonCall('POST', '/assistants', { name: '起案係', provider: 'openai_compatible', model: 'llama3.2', settings: { baseUrl: `${provider.url}/v1` } });
+    expect(drafter.status).toBe(201);
+    const draft = {
+      title: '引っ越しの計画',
+      description: null,
+      objective: '四月末までに引っ越す',
+      scope: null,
+      timeline: { startDate: '2025-04-01', endDate: '2025-04-30', milestones: [{ name: '荷造り', date: '2025-04-20' }] },
+      resources: { people: [], cost: null, dependencies: [] },
+      riskAssessment: null,
+      successCriteria: ['四月中に完了'],
+    };
+    provider.script({ expect: 'POST /v1/chat/completions', reply: { json: openaiWire.completion(JSON.stringify(draft)) } });
+    const drafted = await daemonCall('POST', '/plans/draft', { assistantId: drafter.body.id, prompt: '来月の引っ越しを計画して' });
+    expect(drafted.status).toBe(201);
+    provider.verify();
+
+    // A new session: the plugin reads the notifications once connected and shows the new one.
+    await harness?.close();
+    harness = await startHarness({ daemonUrl: daemon!.url, token: daemon!.token });
+    await expect.poll(() => h().page.locator('.notice').allTextContents(), { timeout: 15_000 }).toEqual([expect.stringContaining('引っ越しの計画')]);
+    await h().openView('hisho-plans');
+    const notification = pane().locator('.hisho-notification');
+    await expect.poll(() => notification.count(), { timeout: 10_000 }).toBe(1);
+    expect(await notification.locator('.hisho-notification-message').textContent()).toContain('起案係');
+    expect(await pane().locator('.hisho-plan-group[data-status="submitted"] .hisho-plan-item-title').allTextContents()).toEqual(['引っ越しの計画']);
+    await h().screenshot('plans-notification');
+
+    await notification.locator('.hisho-notification-open').click();
+    await shows('submitted', 1);
+    expect(await detail().locator('.hisho-plan-title').textContent()).toBe('引っ越しの計画');
+    expect(await detail().locator('.hisho-plan-assistant').textContent()).toBe('起案係');
+    await detail().locator('.hisho-plan-back').click();
+    await pane().locator('.hisho-notification-read').click();
+    await expect.poll(() => notification.count()).toBe(0);
+    const unread = await daemonCall('GET', '/notifications?unread=true');
+    expect(unread.body.items).toEqual([]);
   });
 });
