@@ -62,21 +62,26 @@ const approvalSchema: z.ZodMiniType<PlanApprovalApi> = z.object({
 });
 const conditionSchema: z.ZodMiniType<PlanCondition> = z.object({ text: z.string(), approvalId: z.number(), action: z.enum(APPROVAL_ACTION_VALUES) });
 
-const planFields = {
-  id: z.number(),
+/** What a plan and each of its versions hold. */
+const contentFields = {
   title: z.string(),
   description: nullableString,
   objective: z.string(),
   scope: nullableString,
+  timeline: timelineSchema,
+  resources: resourcesSchema,
+  riskAssessment: nullableString,
+  successCriteria: z.array(z.string()),
+};
+
+const planFields = {
+  ...contentFields,
+  id: z.number(),
   status: z.enum(PLAN_STATUS_VALUES),
   version: z.number(),
   assistantId: z.number(),
   assistantName: nullableString,
   workflowId: z.nullable(z.number()),
-  timeline: timelineSchema,
-  resources: resourcesSchema,
-  riskAssessment: nullableString,
-  successCriteria: z.array(z.string()),
   submittedAt: nullableString,
   approvedAt: nullableString,
   rejectedAt: nullableString,
@@ -101,14 +106,7 @@ export const planVersionListSchema: z.ZodMiniType<{ items: PlanVersionApi[]; tot
       id: z.number(),
       planId: z.number(),
       versionNumber: z.number(),
-      title: z.string(),
-      description: nullableString,
-      objective: z.string(),
-      scope: nullableString,
-      timeline: timelineSchema,
-      resources: resourcesSchema,
-      riskAssessment: nullableString,
-      successCriteria: z.array(z.string()),
+      ...contentFields,
       changeSummary: nullableString,
       createdBy: z.nullable(z.number()),
       createdAt: z.string(),

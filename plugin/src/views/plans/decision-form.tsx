@@ -6,12 +6,8 @@ import { TextListEditor } from './list-editor';
 import type { DecisionAction } from './model';
 import { FieldErrors } from './parts';
 
-const TITLES: Record<DecisionAction, MessageKey> = {
-  approve: 'plans.pane.decide.approve.title',
-  reject: 'plans.pane.decide.reject.title',
-  request_revision: 'plans.pane.decide.revision.title',
-};
-const SUBMIT: Record<DecisionAction, MessageKey> = {
+/** The heading and the button both name the decision. */
+const LABELS: Record<DecisionAction, MessageKey> = {
   approve: 'plans.pane.action.approve',
   reject: 'plans.pane.action.reject',
   request_revision: 'plans.pane.action.request_revision',
@@ -43,7 +39,7 @@ export function DecisionFormView({ action, onSubmit, onCancel, t }: DecisionForm
 
   return (
     <form class="hisho-decision-form" data-action={action} onSubmit={(e) => void submit(e)} noValidate>
-      <h4 class="hisho-plan-section-title">{t(TITLES[action])}</h4>
+      <h4 class="hisho-plan-section-title">{t(LABELS[action])}</h4>
       {errors.other.length > 0 && (
         <ul class="hisho-form-errors" role="alert">
           {errors.other.map((m, i) => (
@@ -92,7 +88,7 @@ export function DecisionFormView({ action, onSubmit, onCancel, t }: DecisionForm
       )}
       <div class="hisho-form-buttons">
         <button type="submit" class={action === 'reject' ? 'mod-warning hisho-decision-submit' : 'mod-cta hisho-decision-submit'} disabled={sending}>
-          {sending ? t('plans.pane.saving') : t(SUBMIT[action])}
+          {sending ? t('plans.pane.saving') : t(LABELS[action])}
         </button>
         <button type="button" class="hisho-form-cancel" onClick={onCancel}>
           {t('plans.pane.cancel')}

@@ -5,13 +5,9 @@ export function formatDateTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
+/** An amount in the plan's currency (an ISO 4217 code, as the daemon enforces), or a plain number without one. */
 export function formatAmount(amount: number, currency: string | undefined, language: string): string {
-  try {
-    return new Intl.NumberFormat(language, currency ? { style: 'currency', currency } : {}).format(amount);
-  } catch {
-    // A currency code Intl does not know: the number, then the code.
-    return `${new Intl.NumberFormat(language).format(amount)} ${currency ?? ''}`.trim();
-  }
+  return new Intl.NumberFormat(language, currency ? { style: 'currency', currency } : {}).format(amount);
 }
 
 /** Today in the person's time zone, YYYY-MM-DD. */

@@ -1,5 +1,6 @@
 import type { PlanDetail } from '../../../../shared/contracts/plans';
 import type { Translate } from '../../i18n';
+import { describePerson } from './diff-model';
 import { formatAmount, formatDateTime } from './format';
 import { Section } from './parts';
 
@@ -59,11 +60,7 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
         {resources.people.length > 0 && (
           <ul class="hisho-plan-people">
             {resources.people.map((p, i) => (
-              <li key={i}>
-                {p.name}
-                {p.role && <span class="hisho-plan-person-role"> · {p.role}</span>}
-                {p.allocation !== undefined && <span class="hisho-plan-person-allocation"> · {p.allocation}%</span>}
-              </li>
+              <li key={i}>{describePerson(p)}</li>
             ))}
           </ul>
         )}
