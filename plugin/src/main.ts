@@ -1,5 +1,6 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
+import { registerPlanCommands } from './plan-commands';
 import { ConnectionMonitor } from './connection';
 import { nodeLaunchHost } from './daemon/node-launcher';
 import { DaemonStarter } from './daemon-starter';
@@ -12,6 +13,9 @@ import { VaultRegistration, vaultBasePath } from './vault-registration';
 import { VIEWS, type ViewKey } from './views/constants';
 import { DiscussionsView } from './views/discussions-view';
 import { LibrarianView } from './views/librarian-view';
+import { plansApi } from './views/plans/api';
+import { PlanNotes } from './views/plans/plan-notes';
+import { PlanNotifier } from './views/plans/notifier';
 import { PlansView } from './views/plans-view';
 import type { ViewDeps } from './views/preact-view';
 
@@ -41,13 +45,16 @@ export default class HishoPlugin extends Plugin {
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
-    this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
+    const notifier = this.addChild(new PlanNotifier(this.monitor));
+    const planNotes = new PlanNotes(this.app, () => plansApi(this.monitor), registration.vaultParam);
+    this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps, { notes: planNotes, feed: notifier.feed }));
     for (const key of Object.keys(VIEWS) as ViewKey[]) {
       const view = VIEWS[key];
       this.addRibbonIcon(view.icon, this.i18n.t(view.nameKey), () => void this.openView(key));
     }
 
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
+    registerPlanCommands(this, this.i18n, planNotes, (key) => this.openView(key));
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 

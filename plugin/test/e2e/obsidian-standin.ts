@@ -193,6 +193,95 @@ export class FileSystemAdapter {
   }
 }
 
+export class TFolder {
+  constructor(readonly path: string) {}
+}
+
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
+}
+
+/**
+ * Notes kept in memory (the plugin writes plan notes through these calls, as in Obsidian); tests
+ * read and change them with `text` and `modify`. Every change fires the vault's event and the
+ * metadata cache's 'changed', as Obsidian does once it has parsed the file.
+ */
+export class Vault extends Events {
+  private readonly files = new Map<string, { file: TFile; text: string }>();
+  private readonly folders = new Set<string>();
+  constructor(
+    readonly adapter: FileSystemAdapter | object,
+    private readonly metadataCache: MetadataCache,
+  ) {
+    super();
+  }
+  getAbstractFileByPath(path: string): TFile | TFolder | null {
+    const normal = normalizePath(path);
+    if (this.folders.has(normal)) return new TFolder(normal);
+    return this.files.get(normal)?.file ?? null;
+  }
+  getMarkdownFiles(): TFile[] {
+    return [...this.files.values()].map((f) => f.file).filter((f) => f.extension === 'md');
+  }
+  async createFolder(path: string): Promise<void> {
+    if (this.getAbstractFileByPath(path)) throw new Error('Folder already exists.');
+    this.folders.add(normalizePath(path));
+  }
+  async create(path: string, text: string): Promise<TFile> {
+    const normal = normalizePath(path);
+    if (this.getAbstractFileByPath(normal)) throw new Error('File already exists.');
+    const parent = normal.includes('/') ? normal.slice(0, normal.lastIndexOf('/')) : '';
+    if (parent && !this.folders.has(parent)) throw new Error(`Folder ${parent} does not exist.`);
+    const file = new TFile(normal);
+    this.files.set(normal, { file, text });
+    this.changed('create', file, text);
+    return file;
+  }
+  async read(file: TFile): Promise<string> {
+    return this.entry(file).text;
+  }
+  async modify(file: TFile, text: string): Promise<void> {
+    this.entry(file).text = text;
+    this.changed('modify', file, text);
+  }
+  async process(file: TFile, fn: (text: string) => string): Promise<string> {
+    const text = fn(this.entry(file).text);
+    await this.modify(file, text);
+    return text;
+  }
+  /** For tests: a note's text, or null. */
+  text(path: string): string | null {
+    return this.files.get(normalizePath(path))?.text ?? null;
+  }
+  private entry(file: TFile): { file: TFile; text: string } {
+    const entry = this.files.get(file.path);
+    if (!entry) throw new Error(`${file.path} does not exist`);
+    return entry;
+  }
+  private changed(event: string, file: TFile, text: string): void {
+    this.trigger(event, file);
+    this.metadataCache.update(file, text);
+  }
+}
+
+/** Frontmatter as Obsidian reads it, for the flat `key: value` lines the plugin's notes use. */
+export class MetadataCache extends Events {
+  private readonly caches = new Map<string, { frontmatter?: Record<string, unknown> }>();
+  getFileCache(file: TFile): { frontmatter?: Record<string, unknown> } | null {
+    return this.caches.get(file.path) ?? null;
+  }
+  update(file: TFile, text: string): void {
+    const block = /^---\n([\s\S]*?)\n---/.exec(text.replace(/\r\n/g, '\n'));
+    const frontmatter: Record<string, unknown> = {};
+    for (const line of block?.[1]?.split('\n') ?? []) {
+      const m = /^([\w-]+):\s*(.*)$/.exec(line);
+      if (m) frontmatter[m[1]!] = /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2];
+    }
+    this.caches.set(file.path, block ? { frontmatter } : {});
+    this.trigger('changed', file);
+  }
+}
+
 // ---- Workspace -------------------------------------------------------------------------------
 export interface ViewState {
   type: string;
@@ -283,7 +372,8 @@ export class Workspace extends Events {
 
 export class App {
   readonly workspace: Workspace;
-  readonly vault: { adapter: FileSystemAdapter | object };
+  readonly vault: Vault;
+  readonly metadataCache = new MetadataCache();
   readonly statusBarEl: HTMLElement;
   readonly ribbonEl: HTMLElement;
   constructor(root: HTMLElement) {
@@ -294,7 +384,7 @@ export class App {
     this.statusBarEl = div(root, 'status-bar');
     this.workspace = new Workspace(right);
     const vaultPath = (harnessConfig() as { vaultPath?: string }).vaultPath;
-    this.vault = { adapter: vaultPath ? new FileSystemAdapter(vaultPath) : {} };
+    this.vault = new Vault(vaultPath ? new FileSystemAdapter(vaultPath) : {}, this.metadataCache);
   }
 }
 
@@ -340,6 +430,7 @@ export interface Command {
   id: string;
   name: string;
   callback?: () => unknown;
+  checkCallback?: (checking: boolean) => boolean | void;
 }
 
 export interface PluginManifest {
