@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assistantEndpoints } from './assistants';
 import { conversationEndpoints } from './conversations';
+import { discussionEndpoints } from './discussions';
 import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
 import { metricsEndpoints } from './metrics';
@@ -30,4 +31,5 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   search: searchEndpoints,
   assistants: assistantEndpoints,
   conversations: conversationEndpoints,
+  discussions: discussionEndpoints,
 };
