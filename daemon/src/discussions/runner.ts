@@ -27,9 +27,17 @@ export interface RunnerControl {
 export async function runDiscussion(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
   for (;;) {
     if (control.signal.aborted) return;
-    const snap = await loadSnapshot(ctx.db, id);
+    let snap = await loadSnapshot(ctx.db, id);
     if (!snap) return;
-    const step = nextStep(snap);
+    let step = nextStep(snap);
+    if (step.kind !== 'idle' && ctx.checkpoints.beforeStep) {
+      // Held before the step: whatever happened meanwhile (an interruption) decides the step taken.
+      await ctx.checkpoints.beforeStep(id, step);
+      if (control.signal.aborted) return;
+      snap = await loadSnapshot(ctx.db, id);
+      if (!snap) return;
+      step = nextStep(snap);
+    }
     if (step.kind === 'idle') {
       if (control.wake) {
         control.wake = false;
@@ -37,8 +45,6 @@ export async function runDiscussion(ctx: EngineContext, id: number, control: Run
       }
       return;
     }
-    await ctx.checkpoints.beforeStep?.(id, step);
-    if (control.signal.aborted) return;
 
     if (step.kind === 'finish') {
       const { ended, resolved } = await finishDiscussion(ctx.db, id);

@@ -40,6 +40,36 @@ export function signal<T = void>(): { wait: Promise<T>; fire(value: T): void } {
   return { wait, fire };
 }
 
+/**
+ * A gate for a scripted stream that also tells when the stream reached it (its text streamed and
+ * the model now waits): a thenable whose then() is called exactly when the stream awaits it.
+ */
+export function heldGate(): { promise: Promise<void>; reached: Promise<void>; open(): void } {
+  const reached = signal();
+  const g = gate();
+  const thenable = {
+    then(onOk: () => void, onErr: (e: unknown) => void) {
+      reached.fire();
+      return g.promise.then(onOk, onErr);
+    },
+  };
+  return { promise: thenable as unknown as Promise<void>, reached: reached.wait, open: g.open };
+}
+
+/** Holds the engine before the `index`-th step it takes from now (0: the next one), until released. */
+export function holdBeforeStep(h: Harness, index: number): { reached: Promise<void>; release(): void } {
+  const reached = signal();
+  const g = gate();
+  let seen = 0;
+  h.checkpoints.beforeStep = async () => {
+    if (seen++ !== index) return;
+    h.checkpoints.beforeStep = undefined;
+    reached.fire();
+    await g.promise;
+  };
+  return { reached: reached.wait, release: g.open };
+}
+
 const USAGE: TokenUsage = { inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 
 export interface TurnOptions {
