@@ -5,7 +5,7 @@
  * restart continues exactly where the stopped one left off.
  */
 import type { CurrentTurn } from '../../../shared/contracts/discussions';
-import { modelConfigOf } from '../ai/assistants';
+import { modelConfigOf, type AssistantModelConfig } from '../ai/assistants';
 import { AiError } from '../ai/errors';
 import type { ChatModel, TokenUsage } from '../ai/provider';
 import { ZERO_USAGE } from '../ai/provider';
@@ -85,7 +85,7 @@ async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, sig
     return failed(`The assistant "${speaker.assistant.name}" is ${speaker.assistant.deletedAt ? 'deleted' : 'inactive'}; activate it (or end the discussion) and resume.`);
   }
   let model: ChatModel;
-  let config;
+  let config: AssistantModelConfig;
   try {
     config = modelConfigOf(speaker.assistant, ctx.secrets);
     model = ctx.models(config);
