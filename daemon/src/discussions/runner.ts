@@ -22,9 +22,20 @@ export interface RunnerControl {
   readonly signal: AbortSignal;
   /** Set when asked to run while this runner was about to stop (a resume racing its last step). */
   wake: boolean;
+  /** Set by the runner, synchronously, the moment it stops looking for work: from then on a new runner is needed. */
+  finished: boolean;
 }
 
 export async function runDiscussion(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
+  try {
+    await loop(ctx, id, control);
+  } finally {
+    // Other ways out (stopped, deleted, an error) as well.
+    control.finished = true;
+  }
+}
+
+async function loop(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
   for (;;) {
     if (control.signal.aborted) return;
     let snap = await loadSnapshot(ctx.db, id);
@@ -43,6 +54,7 @@ export async function runDiscussion(ctx: EngineContext, id: number, control: Run
         control.wake = false;
         continue;
       }
+      control.finished = true; // no await between the wake check and this
       return;
     }
 
