@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assistantEndpoints } from './assistants';
 import { conversationEndpoints } from './conversations';
+import { discussionEndpoints } from './discussions';
 import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
 import { librarianEndpoints } from './librarian';
@@ -38,4 +39,5 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   librarian: librarianEndpoints,
   plans: planEndpoints,
   notifications: notificationEndpoints,
+  discussions: discussionEndpoints,
 };

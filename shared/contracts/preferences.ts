@@ -44,6 +44,12 @@ export const preferencesSchema = z
         autoSummarize: z.boolean(),
       })
       .strict(),
+    discussionSettings: z
+      .object({
+        /** What a discussion that was running when the daemon stopped does at the next start: continue, or wait paused for resume. */
+        afterRestart: z.enum(['resume', 'pause'], { error: 'afterRestart must be resume or pause' }),
+      })
+      .strict(),
   })
   .strict();
 export type Preferences = z.output<typeof preferencesSchema>;
@@ -55,6 +61,7 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze<Preferen
   notifications: { notices: true, workflowUpdates: true, aiDiscussions: true, planApprovals: true },
   workflowSettings: { autoAssign: true, priorityThreshold: 'medium', defaultView: 'kanban' },
   aiSettings: { preferredModel: null, temperature: 0.7, maxTokens: 2000, autoSummarize: true },
+  discussionSettings: { afterRestart: 'resume' },
 });
 
 /** PATCH body: any subset, nested objects partial too. */
@@ -66,6 +73,7 @@ export const preferencesPatchSchema = z
     notifications: preferencesSchema.shape.notifications.partial().strict(),
     workflowSettings: preferencesSchema.shape.workflowSettings.partial().strict(),
     aiSettings: preferencesSchema.shape.aiSettings.partial().strict(),
+    discussionSettings: preferencesSchema.shape.discussionSettings.partial().strict(),
   })
   .partial()
   .strict()

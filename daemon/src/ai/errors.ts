@@ -32,6 +32,8 @@ export class AiError extends Error {
       cause?: string;
       /** The model's reply that failed its schema (to show it back once). */
       replyText?: string;
+      /** Tokens the failed call used, when the provider reported them (a reply that failed its schema). */
+      usage?: { inputTokens: number; outputTokens: number; totalTokens: number };
     } = {},
   ) {
     super(message);

@@ -59,6 +59,18 @@ export interface ChatStream {
   final: Promise<GenerateResult>;
 }
 
+/**
+ * A structured reply streamed: `partials` yields the object as it grows (parsed from the JSON
+ * received so far, not validated; each a new object), `final` settles with the object validated by
+ * the schema, or rejects with an AiError — kind 'schema_mismatch' (with `detail.replyText` and
+ * `detail.usage`) when the whole reply does not fit. No second chance is taken: the caller decides.
+ * A consumer that stops iterating early cancels the call.
+ */
+export interface ObjectStream<T> {
+  partials: AsyncIterable<unknown>;
+  final: Promise<ObjectResult<T>>;
+}
+
 export interface ChatModel {
   /** "openai:gpt-4o-mini" — for logs and error messages. */
   readonly id: string;
@@ -66,6 +78,8 @@ export interface ChatModel {
   stream(req: ChatRequest): ChatStream;
   /** The reply parsed as JSON and validated by `schema`; a reply that does not fit fails with kind 'schema_mismatch'. */
   generateObject<S extends z.ZodType>(req: ChatRequest, schema: S, options?: { name?: string; description?: string }): Promise<ObjectResult<z.output<S>>>;
+  /** Like generateObject, streamed, so a long field (a discussion turn's content) can be shown as it arrives. */
+  streamObject<S extends z.ZodType>(req: ChatRequest, schema: S, options?: { name?: string; description?: string }): ObjectStream<z.output<S>>;
 }
 
 export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };

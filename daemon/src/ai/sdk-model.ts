@@ -7,11 +7,11 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText, Output, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
+import { generateText, Output, parsePartialJson, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
 import type { z } from 'zod';
 import type { AiProvider } from '../db/schema';
 import { AiError, aiMessages, toAiError } from './errors';
-import type { ChatModel, ChatRequest, ChatStream, FinishReason, GenerateResult, ObjectResult, TextDelta, TokenUsage } from './provider';
+import type { ChatModel, ChatRequest, ChatStream, FinishReason, GenerateResult, ObjectResult, ObjectStream, TextDelta, TokenUsage } from './provider';
 import { DEFAULT_CALL_POLICY, retryDelay, sleep, withRetry, type CallPolicy } from './retry';
 
 export interface ProviderConfig {
@@ -185,11 +185,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
   async function generateObject<S extends z.ZodType>(req: ChatRequest, schema: S, opts: { name?: string; description?: string } = {}): Promise<ObjectResult<z.output<S>>> {
     const call = (r: ChatRequest) =>
       once(r, async (signal) => {
-        const result = await generateText({
-          ...common(r, signal),
-          output: Output.object({ schema, name: opts.name, description: opts.description }),
-          providerOptions: { openai: { strictJsonSchema: false } },
-        });
+        const result = await generateText({ ...common(r, signal), ...objectOutput(schema, opts) });
         return { object: result.output as z.output<S>, usage: toUsage(result.totalUsage) };
       });
     try {
@@ -211,7 +207,61 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
     }
   }
 
+  /** The structured-output options of a call (the provider is asked for JSON fitting the schema). */
+  function objectOutput(schema: z.ZodType, opts: { name?: string; description?: string }) {
+    return { output: Output.object({ schema, name: opts.name, description: opts.description }), providerOptions: { openai: { strictJsonSchema: false } } };
+  }
+
   function stream(req: ChatRequest): ChatStream {
+    return streamWith(req, {});
+  }
+
+  function streamObject<S extends z.ZodType>(req: ChatRequest, schema: S, opts: { name?: string; description?: string } = {}): ObjectStream<z.output<S>> {
+    const text = streamWith(req, objectOutput(schema, opts));
+    let settle!: { resolve: (r: ObjectResult<z.output<S>>) => void; reject: (e: AiError) => void };
+    const final = new Promise<ObjectResult<z.output<S>>>((resolve, reject) => (settle = { resolve, reject }));
+    final.catch(() => undefined); // the iterator reports the same error
+    async function* partials(): AsyncGenerator<unknown> {
+      let json = '';
+      let last = '';
+      try {
+        for await (const chunk of text.chunks) {
+          json += chunk.text;
+          const { value } = await parsePartialJson(json);
+          const seen = JSON.stringify(value ?? null);
+          if (value !== undefined && value !== null && seen !== last) {
+            last = seen;
+            yield value;
+          }
+        }
+        const done = await text.final;
+        settle.resolve({ object: parseObject(schema, done.text, done.usage), usage: done.usage });
+      } catch (e) {
+        const err = e instanceof AiError ? e : mapError(e);
+        settle.reject(err);
+        throw err;
+      } finally {
+        settle.reject(new AiError('cancelled', aiMessages.cancelled()));
+      }
+    }
+    /** The whole reply checked against the schema; a reply that does not fit is a schema_mismatch. */
+    function parseObject(s: S, reply: string, usage: TokenUsage): z.output<S> {
+      let value: unknown;
+      try {
+        value = JSON.parse(reply);
+      } catch {
+        throw new AiError('schema_mismatch', aiMessages.schemaMismatch(label, 'the reply was not valid JSON'), { replyText: reply, usage });
+      }
+      const parsed = s.safeParse(value);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      const reason = issue ? `${issue.path.join('.') || 'the object'}: ${issue.message}` : 'it did not match';
+      throw new AiError('schema_mismatch', aiMessages.schemaMismatch(label, reason), { replyText: reply, usage });
+    }
+    return { partials: partials(), final };
+  }
+
+  function streamWith(req: ChatRequest, extra: Partial<ReturnType<typeof objectOutput>>): ChatStream {
     let settle!: { resolve: (r: GenerateResult) => void; reject: (e: AiError) => void };
     const final = new Promise<GenerateResult>((resolve, reject) => (settle = { resolve, reject }));
     final.catch(() => undefined); // the iterator reports the same error; nobody must await final
@@ -226,7 +276,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
           const a = attemptSignal(req.signal, policy.timeoutMs);
           let yielded = false;
           try {
-            const result = streamText({ ...common(req, a.signal), onError: () => undefined });
+            const result = streamText({ ...common(req, a.signal), ...extra, onError: () => undefined });
             let finish: { reason: string | undefined; raw: string | undefined; usage: LanguageModelUsage } | undefined;
             for await (const part of result.fullStream) {
               a.rearm(policy.idleTimeoutMs);
@@ -274,5 +324,5 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
     return { chunks: chunks(), final };
   }
 
-  return { id, generate, stream, generateObject };
+  return { id, generate, stream, generateObject, streamObject };
 }

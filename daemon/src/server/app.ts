@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { API_PREFIX } from '../../../shared/contracts';
-import type { ModelFactory } from '../ai/assistants';
+import { defaultModelFactory, type ModelFactory } from '../ai/assistants';
 import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
+import { DiscussionEngine } from '../discussions/engine';
 import type { Log } from '../log';
 import type { VaultService } from '../vault/service';
 import { workflowSummaryRefresher, type SummaryRefresher } from '../workflows/summary-refresher';
@@ -15,6 +16,7 @@ import { requestLog } from './request-log';
 import type { AppEnv } from './route';
 import { assistantRoutes } from './routes/assistants';
 import { conversationRoutes } from './routes/conversations';
+import { discussionRoutes } from './routes/discussions';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
@@ -53,6 +55,8 @@ export interface AppDeps {
   models?: ModelFactory;
   /** Refreshes workflow_summary after workflow and task changes (coalesced); created if absent. The owner closes it at shutdown. */
   workflowSummary?: SummaryRefresher;
+  /** Runs AI discussions; the daemon passes its own (recovered at start, stopped at shutdown); created if absent. */
+  discussions?: DiscussionEngine;
 }
 
 const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
@@ -89,6 +93,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', teamRoutes(deps));
   api.route('/', assistantRoutes(deps));
   api.route('/', conversationRoutes(deps));
+  const discussions = deps.discussions ?? new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, log: deps.log });
+  api.route('/', discussionRoutes(deps, discussions));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
   const workflowSummary =

@@ -7,23 +7,49 @@
 import type { z } from 'zod';
 import type { AssistantModelConfig, ModelFactory } from '../../src/ai/assistants';
 import { AiError, aiMessages } from '../../src/ai/errors';
-import type { ChatModel, ChatRequest, ChatStream, GenerateResult, TextDelta, TokenUsage } from '../../src/ai/provider';
+import type { ChatModel, ChatRequest, ChatStream, GenerateResult, ObjectResult, ObjectStream, TextDelta, TokenUsage } from '../../src/ai/provider';
 
 export type ScriptedReply =
   | { text: string; usage?: TokenUsage }
   | { error: AiError }
   /** Streams `chunks` (each after `chunkDelayMs`), then finishes, fails with `error`, or hangs until aborted. */
   | { chunks: string[]; usage?: TokenUsage; then?: 'finish' | 'hang'; error?: AiError; chunkDelayMs?: number }
-  | { object: unknown; usage?: TokenUsage };
+  | { object: unknown; usage?: TokenUsage }
+  /**
+   * streamObject only: yields `partials`, then waits for `gate` (if any; an abort cancels the wait),
+   * then fails with `error`, hangs until aborted, or finishes with `object` (checked against the schema:
+   * a misfit fails with kind 'schema_mismatch', like the real model).
+   */
+  | { partials: unknown[]; object?: unknown; gate?: Promise<void>; error?: AiError; then?: 'finish' | 'hang'; usage?: TokenUsage };
 
 export interface ScriptedStep {
-  call: 'generate' | 'stream' | 'generateObject';
+  call: 'generate' | 'stream' | 'generateObject' | 'streamObject';
   /** Throws (an expect()) when the request is not what the test wanted. */
   check?: (req: ChatRequest, config?: AssistantModelConfig) => void;
   reply: ScriptedReply;
 }
 
 const USAGE: TokenUsage = { inputTokens: 10, outputTokens: 5, totalTokens: 15 };
+
+/** Waits for `gate`, or until the signal aborts (whichever comes first). */
+function untilAborted(gate: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return gate;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    gate.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
 
 export class ScriptedModel implements ChatModel {
   readonly id = 'scripted:test';
@@ -93,6 +119,51 @@ export class ScriptedModel implements ChatModel {
     const parsed = schema.safeParse(r.object);
     if (!parsed.success) throw new AiError('schema_mismatch', aiMessages.schemaMismatch(this.id, parsed.error.issues[0]?.message ?? 'invalid'));
     return { object: parsed.data as z.output<S>, usage: r.usage ?? USAGE };
+  }
+
+  streamObject<S extends z.ZodType>(req: ChatRequest, schema: S): ObjectStream<z.output<S>> {
+    let settle!: { resolve: (r: ObjectResult<z.output<S>>) => void; reject: (e: unknown) => void };
+    const final = new Promise<ObjectResult<z.output<S>>>((resolve, reject) => (settle = { resolve, reject }));
+    final.catch(() => undefined);
+    let step: ScriptedStep | undefined;
+    let early: unknown;
+    try {
+      step = this.take('streamObject', req);
+    } catch (e) {
+      early = e;
+    }
+    const id = this.id;
+    async function* partials(): AsyncGenerator<unknown> {
+      const cancelled = () => new AiError('cancelled', aiMessages.cancelled());
+      const fail = (e: unknown): never => {
+        settle.reject(e);
+        throw e;
+      };
+      if (!step) return fail(early);
+      const r = step.reply;
+      const usage = ('usage' in r ? r.usage : undefined) ?? USAGE;
+      if ('error' in r && !('partials' in r)) return fail(r.error);
+      if (!('object' in r) && !('partials' in r)) return fail(new Error('ScriptedModel: a streamObject step needs { object }, { partials… } or { error }'));
+      if ('partials' in r) {
+        for (const p of r.partials) {
+          if (req.signal?.aborted) return fail(cancelled());
+          yield p;
+        }
+        if (r.gate) await untilAborted(r.gate, req.signal);
+        if (req.signal?.aborted) return fail(cancelled());
+        if (r.error) return fail(r.error);
+        if (r.then === 'hang') {
+          await untilAborted(new Promise<void>(() => undefined), req.signal);
+          return fail(cancelled());
+        }
+      }
+      const parsed = schema.safeParse(r.object);
+      if (!parsed.success) {
+        return fail(new AiError('schema_mismatch', aiMessages.schemaMismatch(id, parsed.error.issues[0]?.message ?? 'invalid'), { replyText: JSON.stringify(r.object ?? null), usage }));
+      }
+      settle.resolve({ object: parsed.data as z.output<S>, usage });
+    }
+    return { partials: partials(), final };
   }
 
   stream(req: ChatRequest): ChatStream {
