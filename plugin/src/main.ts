@@ -1,5 +1,6 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
+import { registerDiscussionCommand } from './discussion-command';
 import { ConnectionMonitor } from './connection';
 import { nodeLaunchHost } from './daemon/node-launcher';
 import { DaemonStarter } from './daemon-starter';
@@ -10,6 +11,7 @@ import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
 import { VaultRegistration, vaultBasePath } from './vault-registration';
 import { VIEWS, type ViewKey } from './views/constants';
+import { PaneRequests } from './views/discussions/host';
 import { DiscussionsView } from './views/discussions-view';
 import { LibrarianView } from './views/librarian-view';
 import { PlansView } from './views/plans-view';
@@ -40,7 +42,8 @@ export default class HishoPlugin extends Plugin {
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
-    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
+    const discussionRequests = new PaneRequests();
+    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam));
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
     for (const key of Object.keys(VIEWS) as ViewKey[]) {
       const view = VIEWS[key];
@@ -48,6 +51,7 @@ export default class HishoPlugin extends Plugin {
     }
 
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
+    registerDiscussionCommand(this, this.i18n, discussionRequests, () => this.openView('discussions'));
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 

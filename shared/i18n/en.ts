@@ -1,3 +1,5 @@
+import { discussionsEn } from './discussions-en';
+
 /**
  * English UI strings. This file defines the message keys; every other language must provide
  * exactly these keys (see `Messages`). Placeholders are written `{name}`.
@@ -114,6 +116,8 @@ export const en = {
   'librarian.tags.title': 'Tags',
   'librarian.tags.empty': 'No tags yet.',
   'librarian.tags.filter': 'Show notes tagged #{tag}',
+
+  ...discussionsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

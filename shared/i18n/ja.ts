@@ -1,3 +1,4 @@
+import { discussionsJa } from './discussions-ja';
 import type { Messages } from './en';
 
 /** 日本語の UI 文字列。キーは en.ts と同じ（欠けると型エラー）。 */
@@ -113,4 +114,6 @@ export const ja: Messages = {
   'librarian.tags.title': 'タグ',
   'librarian.tags.empty': 'タグはまだありません。',
   'librarian.tags.filter': '#{tag} の付いたノートを表示',
+
+  ...discussionsJa,
 };
