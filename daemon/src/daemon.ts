@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
+import { defaultModelFactory } from './ai/assistants';
 import { loadSecretKey, SECRET_KEY_FILE, secretBox } from './ai/secrets';
 import { openCache } from './cache';
 import type { CacheStore } from './cache/store';
@@ -11,6 +12,8 @@ import { migrateDatabase, openDatabase, type Database } from './db/database';
 import { ensureLocalUser } from './db/local-user';
 import { acquireDataLock } from './db/lock';
 import { removeDiscovery, writeDiscovery } from './discovery';
+import { DiscussionEngine } from './discussions/engine';
+import { recoverDiscussions } from './discussions/recovery';
 import type { Log } from './log';
 import { startMaintenance } from './ops/maintenance';
 import { OpsMetrics } from './ops/metrics';
@@ -71,7 +74,14 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     let port = config.port;
     const ops = new OpsMetrics();
     const vaults = new VaultService({ db: database.db, cache, log: (level, message, extra) => log(level, message, { component: 'vault', ...extra }) });
-    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults });
+    const discussions = new DiscussionEngine({
+      db: database.db,
+      cache,
+      models: defaultModelFactory(log),
+      secrets,
+      log: (level, message, extra) => log(level, message, { component: 'discussions', ...extra }),
+    });
+    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, discussions });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(
@@ -88,6 +98,10 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
 
     // Open event streams end before the server closes (else it would wait for them).
     undo.push(async () => closeAllSse());
+    // Discussions: calls in flight are cancelled first (a restart redoes those steps), then the
+    // ones that were running when the daemon last stopped continue (or wait paused, per preference).
+    undo.push(() => discussions.stop());
+    await recoverDiscussions(discussions, database.db, localUserId, log);
     // The vault indexers: each enabled vault is reconciled in the background, then watched.
     await vaults.start();
     undo.push(() => vaults.stop());

@@ -15,7 +15,7 @@ export interface PersonaParts {
 }
 
 export type LanguageCode = 'ja' | 'en';
-const LANGUAGE_NAMES: Record<LanguageCode, string> = { ja: 'Japanese (日本語)', en: 'English' };
+export const LANGUAGE_NAMES: Record<LanguageCode, string> = { ja: 'Japanese (日本語)', en: 'English' };
 
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HAN = /\p{Script=Han}/u;
@@ -42,13 +42,17 @@ export function languageInstruction(question: string, preferred: LanguageCode): 
 
 /** The persona becomes the system prompt: who the assistant is, its role and its manner. */
 export function systemPrompt(p: PersonaParts, question: string, preferred: LanguageCode): string {
+  return [...personaLines(p), languageInstruction(question, preferred)].join('\n');
+}
+
+/** Who the assistant is (name, persona, role, personality, purpose): the start of every system prompt. */
+export function personaLines(p: PersonaParts): string[] {
   const lines = [`You are ${p.personaName ? `${p.personaName} (the assistant "${p.assistantName}")` : `the assistant "${p.assistantName}"`}, part of Hisho, a personal AI secretary team working with the user's Obsidian vault.`];
   if (p.roleName) lines.push(`Your role: ${p.roleName}${p.roleDescription ? ` — ${p.roleDescription}` : ''}.`);
   if (p.personality) lines.push(`Your personality: ${p.personality}`);
   if (p.personaDescription) lines.push(`About you: ${p.personaDescription}`);
   if (p.assistantDescription) lines.push(`What you are for: ${p.assistantDescription}`);
-  lines.push(languageInstruction(question, preferred));
-  return lines.join('\n');
+  return lines;
 }
 
 /** History sent to the model: at most this many characters (roughly 6–12k tokens) and messages. */

@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { API_PREFIX } from '../../../shared/contracts';
-import type { ModelFactory } from '../ai/assistants';
+import { defaultModelFactory, type ModelFactory } from '../ai/assistants';
 import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
+import { DiscussionEngine } from '../discussions/engine';
 import type { Log } from '../log';
 import type { VaultService } from '../vault/service';
 import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
@@ -14,6 +15,7 @@ import { requestLog } from './request-log';
 import type { AppEnv } from './route';
 import { assistantRoutes } from './routes/assistants';
 import { conversationRoutes } from './routes/conversations';
+import { discussionRoutes } from './routes/discussions';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
@@ -47,6 +49,8 @@ export interface AppDeps {
   secrets?: SecretBox;
   /** Builds an assistant's model; defaults to the real providers (tests inject a scripted model). */
   models?: ModelFactory;
+  /** Runs AI discussions; the daemon passes its own (recovered at start, stopped at shutdown); created if absent. */
+  discussions?: DiscussionEngine;
 }
 
 const PUBLIC_ROUTES = new Set([`GET ${API_PREFIX}/health`, `HEAD ${API_PREFIX}/health`]);
@@ -83,6 +87,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', teamRoutes(deps));
   api.route('/', assistantRoutes(deps));
   api.route('/', conversationRoutes(deps));
+  const discussions = deps.discussions ?? new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, log: deps.log });
+  api.route('/', discussionRoutes(deps, discussions));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
   app.route(API_PREFIX, api);

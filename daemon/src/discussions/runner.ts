@@ -1,0 +1,133 @@
+/**
+ * The loop that runs one discussion: read what is stored → compute the next step → run it (the
+ * model's text streamed to the clients) → store it → announce it → again, until the discussion is
+ * paused or ended. Everything it decides comes from the database, so a runner started after a
+ * restart continues exactly where the stopped one left off.
+ */
+import type { CurrentTurn } from '../../../shared/contracts/discussions';
+import { modelConfigOf } from '../ai/assistants';
+import { AiError } from '../ai/errors';
+import type { ChatModel, TokenUsage } from '../ai/provider';
+import { ZERO_USAGE } from '../ai/provider';
+import type { EngineContext } from './engine';
+import { nextStep, type SpeakingStep } from './next-step';
+import { judgementOutputSchema, turnOutputSchema } from './outputs';
+import { buildRequest } from './prompts';
+import { findReferences, type NoteReference } from './references';
+import { finishDiscussion, recordStep, type StepOutput } from './record';
+import { loadSnapshot, type Snapshot } from './store';
+import { runTurn } from './turn';
+
+export interface RunnerControl {
+  readonly signal: AbortSignal;
+  /** Set when asked to run while this runner was about to stop (a resume racing its last step). */
+  wake: boolean;
+}
+
+export async function runDiscussion(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
+  for (;;) {
+    if (control.signal.aborted) return;
+    let snap = await loadSnapshot(ctx.db, id);
+    if (!snap) return;
+    let step = nextStep(snap);
+    if (step.kind !== 'idle' && ctx.checkpoints.beforeStep) {
+      // Held before the step: whatever happened meanwhile (an interruption) decides the step taken.
+      await ctx.checkpoints.beforeStep(id, step);
+      if (control.signal.aborted) return;
+      snap = await loadSnapshot(ctx.db, id);
+      if (!snap) return;
+      step = nextStep(snap);
+    }
+    if (step.kind === 'idle') {
+      if (control.wake) {
+        control.wake = false;
+        continue;
+      }
+      return;
+    }
+
+    if (step.kind === 'finish') {
+      const { ended, resolved } = await finishDiscussion(ctx.db, id);
+      if (ended) await ctx.announce(id, { interruptions: resolved, discussionChanged: true });
+      continue;
+    }
+
+    const outcome = await speak(ctx, snap, step, control.signal);
+    if (outcome === 'cancelled') return;
+    const recorded = await recordStep(ctx.db, {
+      discussionId: id,
+      type: snap.row.discussionType,
+      step,
+      expectedSteps: snap.settings.run.steps,
+      assistantId: snap.participants.find((p) => p.row.id === step.participantId)!.assistant.id,
+      ...outcome,
+    });
+    ctx.setTurn(id, null);
+    if (recorded === 'stale') continue;
+    await ctx.checkpoints.afterPersist?.(id, recorded.message.id);
+    if (control.signal.aborted) return;
+    await ctx.announce(id, { message: recorded.message, interruptions: recorded.interruptions, discussionChanged: recorded.statusChanged });
+  }
+}
+
+interface SpokenStep {
+  output: StepOutput;
+  usage: TokenUsage;
+  calls: TokenUsage[];
+  offered: NoteReference[];
+}
+
+/** Runs the model for one step; 'cancelled' when the engine stopped during it (nothing is stored then). */
+async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, signal: AbortSignal): Promise<SpokenStep | 'cancelled'> {
+  const speaker = snap.participants.find((p) => p.row.id === step.participantId)!;
+  const failed = (reason: string): SpokenStep => ({ output: { ok: false, failure: { kind: 'provider', reason } }, usage: ZERO_USAGE, calls: [], offered: [] });
+  if (speaker.assistant.deletedAt || !speaker.assistant.isActive) {
+    return failed(`The assistant "${speaker.assistant.name}" is ${speaker.assistant.deletedAt ? 'deleted' : 'inactive'}; activate it (or end the discussion) and resume.`);
+  }
+  let model: ChatModel;
+  let config;
+  try {
+    config = modelConfigOf(speaker.assistant, ctx.secrets);
+    model = ctx.models(config);
+  } catch (e) {
+    if (e instanceof AiError) return failed(e.message);
+    throw e;
+  }
+
+  const { settings } = snap;
+  const cites = step.kind === 'turn' || step.kind === 'opening' || step.kind === 'review';
+  const offered = settings.consultVault && cites ? await findReferences(ctx.db, settings.vaultId, settings.run.topic) : [];
+  const request = { ...buildRequest(snap, step, offered), temperature: config.settings.temperature, maxOutputTokens: config.settings.maxOutputTokens, signal };
+
+  let turn: CurrentTurn | null = null;
+  const base = { participantId: step.participantId, kind: step.kind, round: step.round, phase: step.phase };
+  const call = {
+    model,
+    request,
+    onAttempt: (attempt: number) => {
+      turn = { turnId: `${snap.row.id}-${settings.run.steps + 1}-${attempt}`, ...base, attempt, text: '', startedAt: new Date().toISOString() };
+      ctx.setTurn(snap.row.id, turn);
+      ctx.emit(snap.row.id, { event: 'turn', data: { discussionId: snap.row.id, turn } });
+      void ctx.publishState(snap.row.id);
+    },
+    onText: (delta: string) => {
+      if (!turn) return;
+      const first = turn.text === '';
+      turn.text += delta;
+      ctx.emit(snap.row.id, { event: 'delta', data: { discussionId: snap.row.id, turnId: turn.turnId, text: delta } });
+      // thinking → speaking is a change of state worth telling; further tokens are not.
+      if (first) void ctx.publishState(snap.row.id);
+    },
+  };
+  try {
+    if (step.kind === 'judgement') {
+      const r = await runTurn({ ...call, schema: judgementOutputSchema, textField: 'summary' });
+      return r.ok ? { output: { ok: true, kind: 'judgement', object: r.object }, usage: r.usage, calls: r.calls, offered } : { output: { ok: false, failure: r.failure }, usage: r.usage, calls: r.calls, offered };
+    }
+    const r = await runTurn({ ...call, schema: turnOutputSchema, textField: 'content' });
+    return r.ok ? { output: { ok: true, kind: 'turn', object: r.object }, usage: r.usage, calls: r.calls, offered } : { output: { ok: false, failure: r.failure }, usage: r.usage, calls: r.calls, offered };
+  } catch (e) {
+    if (e instanceof AiError && e.kind === 'cancelled') return 'cancelled';
+    throw e;
+  }
+}

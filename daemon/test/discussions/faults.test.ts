@@ -1,0 +1,144 @@
+/**
+ * How discussions end and fail: the token budget, turns that fail their schema (retried once, then
+ * recorded as failed), a provider that keeps failing (the failed turn recorded, the discussion
+ * paused with the reason, resume retrying that turn), and the references a turn may cite.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { aiAssistants } from '../../src/db/schema';
+import { MemoryCacheStore } from '../../src/cache/memory';
+import { testDatabaseTargets } from '../helpers/databases';
+import { createVault, insertNotes } from '../search/fixtures';
+import { api, createHarness, holdBeforeStep, judge, misfit, providerDown, say, stored, type Harness } from './harness';
+
+describe.each(testDatabaseTargets())('discussion endings and faults on $kind', (target) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(await target.open(), new MemoryCacheStore());
+  });
+  afterEach(() => h.verify());
+  afterAll(async () => h?.dispose());
+
+  const messages = async (id: number) => (await h.t.json('GET', api(`/discussions/${id}/messages`))).body.items;
+  const get = async (id: number) => (await h.t.json('GET', api(`/discussions/${id}`))).body;
+
+  it('ends when the token budget is used up, with no further call', async () => {
+    const { moderator: m, a } = h.assistants;
+    const big = { inputTokens: 300, outputTokens: 100, totalTokens: 400 };
+    h.model.script(say(m, 'Open.', { usage: big }), say(a, 'A1.', { usage: big }), say(h.assistants.b, 'B1.', { usage: big }));
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 5, tokenBudget: 1000, language: 'en', observerReview: true } });
+    await h.engine.settled(d.id);
+    expect(await get(d.id)).toMatchObject({ status: 'completed', stopReason: 'token_budget', tokensUsed: 1200, consensusReached: false });
+    expect((await messages(d.id)).map((x: { content: string }) => x.content)).toEqual(['Open.', 'A1.', 'B1.']);
+  });
+
+  it('a turn that fails its schema is retried once with the reason; a second misfit is recorded as a failed turn and skipped', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    const before = (await h.t.database.db.select().from(aiAssistants).where(eq(aiAssistants.id, a)))[0]!.usageCount;
+    h.model.script(
+      say(m, 'Open.'),
+      misfit(a),
+      say(a, 'A1, fixed.', { check: (req) => expect(req.messages.at(-1)!.content).toContain('did not match the required JSON structure') }),
+      misfit(b),
+      misfit(b),
+      judge(m, { progress: 1, reached: true, summary: 'Done.' }),
+    );
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 1, language: 'en' } });
+    await h.engine.settled(d.id);
+    const list = await messages(d.id);
+    expect(list.map((x: { content: string; failure: unknown }) => [x.content, x.failure])).toEqual([
+      ['Open.', null],
+      ['A1, fixed.', null],
+      ['', { kind: 'schema', reason: expect.stringContaining('did not have the expected structure') }],
+      ['Done.', null],
+    ]);
+    // Both calls of each attempt count: tokens and the assistant's usage.
+    expect(list[1].usage).toEqual({ inputTokens: 20, outputTokens: 10, totalTokens: 30 });
+    expect(list[2].usage.totalTokens).toBe(30);
+    const after = (await h.t.database.db.select().from(aiAssistants).where(eq(aiAssistants.id, a)))[0]!.usageCount;
+    expect(after - before).toBe(2);
+    const done = await get(d.id);
+    expect(done).toMatchObject({ status: 'completed', stopReason: 'consensus', contributionCount: 3, tokensUsed: 15 + 30 + 30 + 15 });
+    expect(done.participants.find((p: { assistantId: number }) => p.assistantId === b).contributionCount).toBe(0);
+    const state = (await h.t.json('GET', api(`/discussions/${d.id}/state`))).body;
+    expect(state.flow.map((f: { action: string }) => f.action)).toEqual(['opening', 'turn', 'failed', 'judgement', 'end']);
+  });
+
+  it('a judgement that fails its schema twice counts as no consensus; the round limit still ends the discussion', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    const badJudgement = { call: 'streamObject' as const, reply: { partials: [], object: { summary: '', progress: 3 } } };
+    h.model.script(say(m, 'Open.'), say(a, 'A1.'), say(b, 'B1.'), badJudgement, badJudgement);
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 1, language: 'en' } });
+    await h.engine.settled(d.id);
+    expect(await get(d.id)).toMatchObject({ status: 'completed', stopReason: 'round_limit', consensus: null });
+    expect((await messages(d.id)).at(-1)).toMatchObject({ kind: 'judgement', failure: { kind: 'schema' } });
+  });
+
+  it('a provider failing mid-round: the failed turn is recorded, the discussion pauses with the reason, resume retries that turn', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    h.model.script(say(m, 'Open.'), say(a, 'A1.'), providerDown(b));
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 1, language: 'en' } });
+    await h.engine.settled(d.id);
+    const paused = await get(d.id);
+    expect(paused).toMatchObject({ status: 'paused', allowedActions: ['resume', 'redirect', 'clarify', 'terminate'] });
+    expect(paused.pause).toMatchObject({ reason: 'provider_failure', message: expect.stringContaining('HTTP 503') });
+    const s = await stored(h.t.database, d.id);
+    expect(s.interruptions).toHaveLength(1);
+    expect(s.interruptions[0]).toMatchObject({ interruptionType: 'pause', initiatedBy: 'system', priority: 'high', discussionStatusBefore: 'active', discussionStatusAfter: 'paused', resolvedAt: null });
+    expect((await messages(d.id)).at(-1)).toMatchObject({ assistantId: b, content: '', failure: { kind: 'provider', reason: expect.stringContaining('HTTP 503') } });
+
+    h.model.script(say(b, 'B1 after all.'), judge(m, { progress: 1, reached: true, summary: 'Done.' }));
+    const r = await h.t.json('POST', api(`/discussions/${d.id}/interruptions`), { body: { type: 'resume' } });
+    expect(r.body.interruption).toMatchObject({ id: s.interruptions[0]!.id, initiatedBy: 'system' });
+    await h.engine.settled(d.id);
+    expect((await messages(d.id)).map((x: { content: string; round: number; assistantId: number }) => [x.content, x.assistantId])).toEqual([
+      ['Open.', m],
+      ['A1.', a],
+      ['', b],
+      ['B1 after all.', b],
+      ['Done.', m],
+    ]);
+    expect(await get(d.id)).toMatchObject({ status: 'completed', stopReason: 'consensus' });
+  });
+
+  it('an assistant deactivated mid-discussion pauses it with a reason saying what to do', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    h.model.script(say(m, 'Open.'), say(a, 'A1.'));
+    const hold = holdBeforeStep(h, 2);
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 1, language: 'en' } });
+    // Deactivated before B's turn: it cannot be called.
+    await hold.reached;
+    await h.t.database.db.update(aiAssistants).set({ isActive: false }).where(eq(aiAssistants.id, b));
+    hold.release();
+    await h.engine.settled(d.id);
+    const paused = await get(d.id);
+    await h.t.database.db.update(aiAssistants).set({ isActive: true }).where(eq(aiAssistants.id, b));
+    expect(paused.status).toBe('paused');
+    expect(paused.pause.message).toBe('The assistant "Beta" is inactive; activate it (or end the discussion) and resume.');
+    h.model.script(say(m, 'Ended early.'));
+    await h.t.json('POST', api(`/discussions/${d.id}/interruptions`), { body: { type: 'terminate' } });
+    await h.engine.settled(d.id);
+    expect((await get(d.id)).status).toBe('terminated');
+  });
+
+  it('a turn cites only vault notes that were offered to it (found by searching the index with the topic)', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    const { db } = h.t.database;
+    const vaultId = await createVault(db);
+    await insertNotes(db, vaultId, [
+      { path: 'Policies/Remote work.md', body: 'Our remote work policy: two office days.' },
+      { path: 'Lunch.md', body: 'Sandwiches on Fridays.' },
+    ]);
+    h.model.script(
+      say(m, 'Open.', { references: ['Policies/Remote work.md'], check: (req) => expect(req.messages[0]!.content).toContain('- Policies/Remote work.md — Remote work') }),
+      say(a, 'See the policy note.', { references: ['Policies/Remote work.md', 'Invented.md'], check: (req) => expect(req.messages[0]!.content).not.toContain('Lunch.md') }),
+      say(b, 'B1.', { references: ['Lunch.md'] }),
+      judge(m, { progress: 1, reached: true, summary: 'Done.', check: (req) => expect(req.messages[0]!.content).not.toContain('Vault notes that may help') }),
+    );
+    const d = await h.create({ type: 'collaborative', topic: 'remote work policy', settings: { consultVault: true, maxRounds: 1, language: 'en' } });
+    await h.engine.settled(d.id);
+    const list = await messages(d.id);
+    expect(list.map((x: { references: Array<{ path: string }> }) => x.references.map((r) => r.path))).toEqual([['Policies/Remote work.md'], ['Policies/Remote work.md'], [], []]);
+    expect(list[1].references[0]).toEqual({ path: 'Policies/Remote work.md', title: 'Remote work' });
+  });
+});
