@@ -125,7 +125,7 @@ function Header({ discussion, state, host, t }: { discussion: Discussion; state:
   } else if (ended) {
     note = (
       <div class="hisho-stop" data-reason={discussion.stopReason ?? ''}>
-        {discussion.endedAt === null || !discussion.stopReason ? t('discussions.closing') : t(`discussions.stop.${discussion.stopReason}`)}
+        {discussion.endedAt === null || !discussion.stopReason ? t('discussions.closing') : t(`note.discussion.stop.${discussion.stopReason}`)}
       </div>
     );
   }
@@ -136,12 +136,12 @@ function Header({ discussion, state, host, t }: { discussion: Discussion; state:
         <StatusBadge discussion={discussion} t={t} />
       </div>
       <div class="hisho-discussion-meta">
-        <span>{t(`discussions.type.${discussion.type}`)}</span>
-        <span>{t('discussions.meta.round', { round: live?.round ?? discussion.round, max: discussion.settings.maxRounds })}</span>
+        <span>{t(`note.discussion.type.${discussion.type}`)}</span>
+        <span>{t('discussions.round', { round: live?.round ?? discussion.round, max: discussion.settings.maxRounds })}</span>
         <span>{t('discussions.meta.tokens', { used: (live?.tokensUsed ?? discussion.tokensUsed).toLocaleString(), budget: discussion.settings.tokenBudget.toLocaleString() })}</span>
       </div>
       <div class="hisho-discussion-topic">
-        <span class="hisho-field-label">{t('discussions.topic')}</span> <LinkedText text={discussion.currentTopic} host={host} />
+        <span class="hisho-field-label">{t('note.discussion.topic')}</span> <LinkedText text={discussion.currentTopic} host={host} />
       </div>
       {note}
     </div>
@@ -162,14 +162,14 @@ function ConsensusMeter({ state, t }: { state: TranscriptState; t: Translate }) 
   return (
     <div class="hisho-consensus" data-progress={consensus.progress} data-reached={String(consensus.reached)}>
       <div class="hisho-consensus-head">
-        <span class="hisho-field-label">{consensus.reached ? t('discussions.consensus.reached') : t('discussions.consensus')}</span>
+        <span class="hisho-field-label">{consensus.reached ? t('note.discussion.consensus.reached') : t('note.discussion.consensus')}</span>
         <span class="hisho-consensus-percent">{percent}%</span>
       </div>
-      <progress class="hisho-consensus-bar" max={100} value={percent} aria-label={t('discussions.consensus')} />
+      <progress class="hisho-consensus-bar" max={100} value={percent} aria-label={t('note.discussion.consensus')} />
       {consensus.openPoints.length > 0 && !consensus.reached && (
         <details class="hisho-open-points">
           <summary>
-            {t('discussions.consensus.open-points')} ({consensus.openPoints.length})
+            {t('note.discussion.open-points')} ({consensus.openPoints.length})
           </summary>
           <ul>
             {consensus.openPoints.map((point, i) => (
@@ -192,7 +192,7 @@ interface PartProps {
 
 function Participants({ discussion, state, personas, host, t }: PartProps) {
   return (
-    <ul class="hisho-participants" aria-label={t('discussions.participants')}>
+    <ul class="hisho-participants" aria-label={t('note.discussion.participants')}>
       {discussion.participants.map((p) => {
         const now = participantState(state, p.id);
         return (
@@ -201,7 +201,7 @@ function Participants({ discussion, state, personas, host, t }: PartProps) {
             <span class="hisho-participant-text">
               <span class="hisho-participant-name">{p.name}</span>
               <span class="hisho-participant-role">
-                {t(`discussions.role.${p.role}`)}
+                {t(`note.discussion.role.${p.role}`)}
                 {p.persona && ` · ${p.persona.name}`}
                 {p.stance && ` · ${p.stance}`}
               </span>

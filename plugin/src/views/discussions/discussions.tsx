@@ -134,7 +134,7 @@ function DiscussionList({ list, t, describe, onOpen, onNew, onRetry }: ListProps
       )}
       {list.state === 'done' && list.items.length === 0 && <p class="hisho-muted hisho-list-empty">{t('discussions.list.empty')}</p>}
       {list.state === 'done' && list.items.length > 0 && (
-        <ul class="hisho-discussion-list" aria-label={t('discussions.list.label')}>
+        <ul class="hisho-discussion-list" aria-label={t('view.discussions.name')}>
           {list.items.map((d) => (
             <li key={d.id} class="hisho-discussion-item" data-id={d.id} data-status={d.status}>
               <button type="button" class="hisho-discussion-open" onClick={() => onOpen(d.id)}>
@@ -142,7 +142,7 @@ function DiscussionList({ list, t, describe, onOpen, onNew, onRetry }: ListProps
                 <StatusBadge discussion={d} t={t} />
               </button>
               <div class="hisho-discussion-item-meta">
-                {t(`discussions.type.${d.type}`)} · {t('discussions.list.round', { round: d.round, max: d.settings.maxRounds })}
+                {t(`note.discussion.type.${d.type}`)} · {t('discussions.round', { round: d.round, max: d.settings.maxRounds })}
               </div>
             </li>
           ))}

@@ -79,9 +79,9 @@ export function MessageItem({ message, participant, personas, host, t }: Message
       <div class="hisho-msg-head">
         <Avatar icon={participantIcon(participant, personas)} host={host} />
         <span class="hisho-msg-name">{participant?.name ?? '?'}</span>
-        {message.kind !== 'turn' && <span class="hisho-badge hisho-kind">{t(`discussions.kind.${message.kind}`)}</span>}
-        {!failure && <span class={`hisho-badge hisho-type hisho-type-${message.messageType}`}>{t(`discussions.message-type.${message.messageType}`)}</span>}
-        {message.confidence !== null && <span class="hisho-confidence">{t('discussions.confidence', { value: message.confidence })}</span>}
+        {message.kind !== 'turn' && <span class="hisho-badge hisho-kind">{t(`note.discussion.kind.${message.kind}`)}</span>}
+        {!failure && <span class={`hisho-badge hisho-type hisho-type-${message.messageType}`}>{t(`note.discussion.message-type.${message.messageType}`)}</span>}
+        {message.confidence !== null && <span class="hisho-confidence">{t('note.discussion.confidence', { value: message.confidence })}</span>}
       </div>
       {failure ? (
         <div class="hisho-msg-failure">{t(failure.kind === 'schema' ? 'discussions.failed.schema' : 'discussions.failed.provider', { reason: failure.reason })}</div>
@@ -92,7 +92,7 @@ export function MessageItem({ message, participant, personas, host, t }: Message
       )}
       {message.references.length > 0 && (
         <div class="hisho-msg-refs">
-          <span class="hisho-msg-refs-label">{t('discussions.references')}</span>
+          <span class="hisho-msg-refs-label">{t('note.discussion.references')}</span>
           {message.references.map((ref) => (
             <a
               key={ref.path}
@@ -111,7 +111,7 @@ export function MessageItem({ message, participant, personas, host, t }: Message
       )}
       {message.reasoning && (
         <details class="hisho-msg-reasoning">
-          <summary>{t('discussions.reasoning')}</summary>
+          <summary>{t('note.discussion.reasoning')}</summary>
           <p>{message.reasoning}</p>
         </details>
       )}
@@ -126,7 +126,7 @@ export function TurnItem({ turn, participant, personas, host, t }: { turn: Curre
       <div class="hisho-msg-head">
         <Avatar icon={participantIcon(participant, personas)} host={host} />
         <span class="hisho-msg-name">{participant?.name ?? '?'}</span>
-        {turn.kind !== 'turn' && <span class="hisho-badge hisho-kind">{t(`discussions.kind.${turn.kind}`)}</span>}
+        {turn.kind !== 'turn' && <span class="hisho-badge hisho-kind">{t(`note.discussion.kind.${turn.kind}`)}</span>}
         <span class="hisho-badge hisho-speaking">{t('discussions.state.speaking')}</span>
         {turn.attempt > 1 && <span class="hisho-confidence">{t('discussions.turn.attempt', { attempt: turn.attempt })}</span>}
       </div>

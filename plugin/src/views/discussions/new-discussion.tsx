@@ -87,14 +87,14 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
 
   return (
     <form class="hisho-new-discussion" onSubmit={submit}>
-      <div class="hisho-form-heading">{t('discussions.form.heading')}</div>
+      <div class="hisho-form-heading">{t('discussions.new')}</div>
       {fieldError('form')}
       <label class="hisho-field">
-        <span class="hisho-field-label">{t('discussions.form.type')}</span>
+        <span class="hisho-field-label">{t('note.discussion.type')}</span>
         <select class="hisho-form-type dropdown" value={draft.type} onChange={(evt) => patch('type', { type: evt.currentTarget.value as DiscussionForm['type'] })}>
           {DISCUSSION_TYPE_VALUES.map((type) => (
             <option key={type} value={type}>
-              {t(`discussions.type.${type}`)}
+              {t(`note.discussion.type.${type}`)}
             </option>
           ))}
         </select>
@@ -106,12 +106,12 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
         {fieldError('title')}
       </label>
       <label class="hisho-field">
-        <span class="hisho-field-label">{t('discussions.form.topic')}</span>
+        <span class="hisho-field-label">{t('note.discussion.topic')}</span>
         <input class="hisho-form-topic" type="text" maxLength={TOPIC_MAX} value={draft.topic} onInput={(evt) => patch('topic', { topic: evt.currentTarget.value })} />
         {fieldError('topic')}
       </label>
       <label class="hisho-field">
-        <span class="hisho-field-label">{t('discussions.form.description')}</span>
+        <span class="hisho-field-label">{t('note.discussion.background')}</span>
         <textarea
           class="hisho-form-description"
           rows={3}
@@ -147,7 +147,7 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
               >
                 {ROLE_CHOICES.map((role) => (
                   <option key={role} value={role}>
-                    {t(`discussions.role.${role}`)}
+                    {role === 'none' ? t('discussions.role.none') : t(`note.discussion.role.${role}`)}
                   </option>
                 ))}
               </select>
@@ -183,8 +183,8 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
         <label class="hisho-field">
           <span class="hisho-field-label">{t('discussions.form.language')}</span>
           <select class="hisho-form-language dropdown" value={draft.language} onChange={(evt) => patch('language', { language: evt.currentTarget.value === 'ja' ? 'ja' : 'en' })}>
-            <option value="ja">{t('discussions.form.language.ja')}</option>
-            <option value="en">{t('discussions.form.language.en')}</option>
+            <option value="ja">{t('settings.language.ja')}</option>
+            <option value="en">{t('settings.language.en')}</option>
           </select>
           {fieldError('language')}
         </label>

@@ -88,7 +88,7 @@ export function Steering({ discussion, live, send, describe, t }: SteeringProps)
         </label>
         <div class="hisho-steer-buttons">
           <button type="submit" class="mod-cta" disabled={busy}>
-            {t(kind === 'redirect' ? 'discussions.redirect.send' : 'discussions.clarify.send')}
+            {t(kind === 'redirect' ? 'discussions.action.redirect' : 'discussions.clarify.send')}
           </button>
           <button type="button" onClick={() => setPanel(null)}>
             {t('discussions.cancel')}
