@@ -14,7 +14,7 @@ const PRESET_ICONS: Readonly<Record<string, string>> = {
 };
 
 const IMAGE_URL = /^(?:https?:\/\/|data:image\/|app:\/\/)/i;
-const ICON_NAME = /^(?:lucide-)?([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
+const ICON_NAME = /^(?:lucide-)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)$/;
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
 function fromText(value: string | null | undefined): PersonaIcon | null {
@@ -23,7 +23,7 @@ function fromText(value: string | null | undefined): PersonaIcon | null {
   if (IMAGE_URL.test(text)) return { kind: 'image', src: text };
   if (EMOJI.test(text) && Array.from(text).length <= 8) return { kind: 'emoji', text };
   const icon = ICON_NAME.exec(text);
-  if (icon?.[1]) return { kind: 'icon', name: PRESET_ICONS[icon[1].replace(/-/g, '_')] ?? icon[1] };
+  if (icon?.[1]) return { kind: 'icon', name: PRESET_ICONS[icon[1].replace(/-/g, '_')] ?? icon[1].replace(/_/g, '-') };
   return null;
 }
 
