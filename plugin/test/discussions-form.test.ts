@@ -139,7 +139,10 @@ describe('persona icons', () => {
 
   it('map the design’s preset persona icons to Obsidian icons', () => {
     const preset = persona({ iconMetadata: { icon_name: 'librarian' } });
-    expect(personaIcon({ ...preset, iconMetadata: undefined } as never, 'Lib', preset)).toEqual({ kind: 'icon', name: 'library' });
+    // A participant's persona summary has no icon metadata: the pane's personas list gives it.
+    const summary = { id: 1, name: 'Lib', personality: 'calm', description: null, iconUrl: null, imageUrl: null };
+    expect(personaIcon(summary, 'Lib', preset)).toEqual({ kind: 'icon', name: 'library' });
+    expect(personaIcon(summary, 'Lib')).toEqual({ kind: 'initial', text: 'L' });
     expect(personaIcon(persona({ iconUrl: 'data_analyst' }), 'D')).toEqual({ kind: 'icon', name: 'calculator' });
   });
 });
