@@ -164,8 +164,15 @@ function flowchart(data: DiscussionNoteData, t: T): string {
       }
     } else if (e.interruption) {
       const i = e.interruption;
-      const what = i.type === 'redirect' ? `→ ${i.redirectTopic ?? ''}` : i.type === 'clarify' ? `? ${i.message}` : i.type;
-      lines.push(`  ${node}[/"${label(`${t('note.discussion.flow.user')}: ${what}`)}"/]`);
+      const text =
+        i.type === 'redirect'
+          ? `${t('note.discussion.flow.user')}: → ${i.redirectTopic ?? ''}`
+          : i.type === 'clarify'
+            ? `${t('note.discussion.flow.user')}: ? ${i.message}`
+            : i.type === 'pause'
+              ? t('note.discussion.user.pause')
+              : t('note.discussion.user.terminate');
+      lines.push(`  ${node}[/"${label(text)}"/]`);
     }
     lines.push(`  ${previous} --> ${node}`);
     previous = node;

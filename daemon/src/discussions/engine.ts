@@ -141,8 +141,9 @@ export class DiscussionEngine {
       const fresh = snap.interruptions.find((x) => x.id === i.id) ?? i;
       this.hub.emit(discussionId, { event: 'interruption', data: { discussionId, interruption: interruptionToApi(fresh) } });
     }
-    if (what.discussionChanged) this.hub.emit(discussionId, { event: 'discussion', data: { discussion: discussionToApi(snap) } });
+    // The state before the discussion event: after an end, that event closes the clients' streams.
     await this.publishState(discussionId);
+    if (what.discussionChanged) this.hub.emit(discussionId, { event: 'discussion', data: { discussion: discussionToApi(snap) } });
   }
 
   /** Graceful stop (daemon shutdown): calls in flight are cancelled, nothing half-done is stored; a restart redoes those steps. */

@@ -72,7 +72,7 @@ export function buildLiveState(s: Snapshot, live: { running: boolean; turn: Curr
   return {
     discussionId: row.id,
     status: row.status,
-    running: live.running,
+    running: live.running && !ended,
     currentTopic: run.topic,
     round: run.round,
     phase: phaseNow,

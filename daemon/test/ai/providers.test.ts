@@ -189,6 +189,35 @@ describe.each(wires)('$provider over its wire protocol', (w) => {
     expect((await model.generateObject({ messages: [{ role: 'user', content: 'ok?' }] }, schema)).object).toEqual({ ok: true });
   });
 
+  it('streams a structured answer as growing partial objects, then validates the whole', async () => {
+    const schema = z.object({ content: z.string(), confidence: z.number().int().min(1).max(10) });
+    const json = JSON.stringify({ content: '二日出社でどうでしょう', confidence: 8 });
+    server.script({ expect: w.streamPath, reply: { sse: w.stream([json.slice(0, 14), json.slice(14, 24), json.slice(24)]) } });
+    const s = model.streamObject({ messages: [{ role: 'user', content: 'turn' }] }, schema);
+    const seen: unknown[] = [];
+    for await (const p of s.partials) seen.push(p);
+    const final = await s.final;
+    expect(final.object).toEqual({ content: '二日出社でどうでしょう', confidence: 8 });
+    expect(final.usage.totalTokens).toBe(w.usage.input + w.usage.output);
+    const texts = seen.map((p) => (p as { content?: string }).content).filter((c): c is string => typeof c === 'string');
+    expect(texts.length).toBeGreaterThan(1);
+    for (let i = 1; i < texts.length; i++) expect(texts[i]!.startsWith(texts[i - 1]!)).toBe(true);
+    expect(texts.at(-1)).toBe('二日出社でどうでしょう');
+  });
+
+  it('a streamed structured answer that misses the schema fails once (no second call), with the reply and its usage', async () => {
+    const schema = z.object({ confidence: z.number().max(1) });
+    server.script({ expect: w.streamPath, reply: { sse: w.stream(['{"confidence": 7}']) } });
+    const s = model.streamObject({ messages: [{ role: 'user', content: 'rate it' }] }, schema);
+    const iterate = (async () => {
+      for await (const _ of s.partials) void _;
+    })();
+    const e = await expectAiError(iterate, 'schema_mismatch');
+    expect(e.detail.replyText).toBe('{"confidence": 7}');
+    expect(e.detail.usage?.totalTokens).toBe(w.usage.input + w.usage.output);
+    await expectAiError(s.final, 'schema_mismatch');
+  });
+
   it('401: a wrong key is reported in plain words and not retried', async () => {
     server.script({ expect: w.plainPath, reply: { status: 401, json: w.error(401, 'Incorrect API key provided') } });
     const e = await expectAiError(model.generate({ messages: [{ role: 'user', content: 'x' }] }), 'unauthorized');

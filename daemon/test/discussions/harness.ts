@@ -156,9 +156,11 @@ export interface Harness {
   checkpoints: EngineCheckpoints;
   factory: ModelFactory;
   assistants: Assistants;
+  /** Another assistant (with a persona of the same name). */
+  addAssistant(name: string): Promise<number>;
   create(body: Partial<DiscussionCreate> & Pick<DiscussionCreate, 'type'>): Promise<Discussion>;
-  /** A new engine over the same database and cache (a restarted daemon). */
-  newEngine(): DiscussionEngine;
+  /** A restarted daemon: the current engine killed (at once, without waiting), a new engine and app over the same database and cache. */
+  restart(): Promise<DiscussionEngine>;
   /** Scripted models still holding steps or having seen unscripted calls fail the test. */
   verify(): void;
   dispose(): Promise<void>;
@@ -200,7 +202,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
     observer: await assistant('Observer', 'Oto'),
   };
 
-  return {
+  const h: Harness = {
     t,
     engine,
     model,
@@ -211,8 +213,9 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
     checkpoints,
     factory,
     assistants,
+    addAssistant: (name) => assistant(name, name),
     async create(body) {
-      const r = await t.json('POST', api('/discussions'), {
+      const r = await h.t.json('POST', api('/discussions'), {
         body: {
           title: 'Test discussion',
           topic: 'Remote work policy',
@@ -228,9 +231,12 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       return discussionSchema.parse(r.body);
     },
-    newEngine() {
+    async restart() {
+      h.engine.kill();
       const e = makeEngine();
       engines.push(e);
+      h.engine = e;
+      h.t = await createTestApp(database, cache, { secrets, models: factory, discussions: e });
       return e;
     },
     verify() {
@@ -238,9 +244,10 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
     },
     async dispose() {
       for (const e of engines) e.kill();
-      await t.dispose();
+      await h.t.dispose();
     },
   };
+  return h;
 }
 
 /** Messages, interruptions and the discussion row as stored. */

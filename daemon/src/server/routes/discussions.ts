@@ -88,8 +88,8 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
     for (const i of [...(result.interruption ? [result.interruption] : []), ...result.resolved]) {
       engine.emit(params.id, { event: 'interruption', data: { discussionId: params.id, interruption: interruptionToApi(i) } });
     }
-    if (result.statusChanged) engine.emit(params.id, { event: 'discussion', data: { discussion } });
     await engine.publishState(params.id);
+    if (result.statusChanged) engine.emit(params.id, { event: 'discussion', data: { discussion } });
     return { discussion, interruption: result.interruption ? interruptionToApi(result.interruption) : null };
   });
 
