@@ -85,6 +85,11 @@ export function setIcon(el: HTMLElement, icon: string): void {
 
 export function addIcon(): void {}
 
+/** As Obsidian's: forward slashes, no leading, trailing or doubled slashes. */
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || '/';
+}
+
 export const Platform = { isDesktopApp: false, isDesktop: true, isMobile: false, isMacOS: false };
 
 export class Notice {
@@ -193,6 +198,34 @@ export class FileSystemAdapter {
   }
 }
 
+/** The vault, in memory: the notes the plugin writes through the API (tests read them back). */
+export class Vault {
+  readonly files = new Map<string, string>();
+  readonly folders = new Set<string>();
+  constructor(readonly adapter: FileSystemAdapter | object) {}
+  getAbstractFileByPath(path: string): TFile | { path: string } | null {
+    if (this.files.has(path)) return new TFile(path);
+    return this.folders.has(path) ? { path } : null;
+  }
+  async createFolder(path: string): Promise<void> {
+    if (this.getAbstractFileByPath(path)) throw new Error('Folder already exists.');
+    this.folders.add(path);
+  }
+  /** As in Obsidian: fails when the file exists or its folder does not. */
+  async create(path: string, data: string): Promise<TFile> {
+    if (this.getAbstractFileByPath(path)) throw new Error('File already exists.');
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    if (folder && !this.folders.has(folder)) throw new Error(`Folder ${folder} does not exist.`);
+    this.files.set(path, data);
+    return new TFile(path);
+  }
+  async read(file: TFile): Promise<string> {
+    const data = this.files.get(file.path);
+    if (data === undefined) throw new Error(`${file.path} does not exist.`);
+    return data;
+  }
+}
+
 // ---- Workspace -------------------------------------------------------------------------------
 export interface ViewState {
   type: string;
@@ -233,6 +266,8 @@ export class Workspace extends Events {
   /** Every openLinkText call, for tests to check what the plugin opened. */
   readonly openedLinks: { linktext: string; sourcePath: string; newLeaf: unknown }[] = [];
   private activeFile: TFile | null = null;
+  /** The Markdown editor in focus, with its selection (set by tests with setSelection). */
+  activeEditor: { editor: { getSelection(): string } } | null = null;
   readonly viewCreators = new Map<string, ViewCreator>();
   readonly leaves = new Set<WorkspaceLeaf>();
   private layoutReady = false;
@@ -253,6 +288,11 @@ export class Workspace extends Events {
   setActiveFile(path: string | null): void {
     this.activeFile = path === null ? null : new TFile(path);
     this.trigger('file-open', this.activeFile);
+  }
+
+  /** For tests: text selected in the active note's editor ('' for a cursor, null for no editor in focus). */
+  setSelection(text: string | null): void {
+    this.activeEditor = text === null ? null : { editor: { getSelection: () => text } };
   }
 
   onLayoutReady(cb: () => void): void {
@@ -283,7 +323,7 @@ export class Workspace extends Events {
 
 export class App {
   readonly workspace: Workspace;
-  readonly vault: { adapter: FileSystemAdapter | object };
+  readonly vault: Vault;
   readonly statusBarEl: HTMLElement;
   readonly ribbonEl: HTMLElement;
   constructor(root: HTMLElement) {
@@ -294,7 +334,7 @@ export class App {
     this.statusBarEl = div(root, 'status-bar');
     this.workspace = new Workspace(right);
     const vaultPath = (harnessConfig() as { vaultPath?: string }).vaultPath;
-    this.vault = { adapter: vaultPath ? new FileSystemAdapter(vaultPath) : {} };
+    this.vault = new Vault(vaultPath ? new FileSystemAdapter(vaultPath) : {});
   }
 }
 

@@ -6,7 +6,7 @@ import { DiscussionsApi } from '../../daemon/discussions-client';
 import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n, Translate } from '../../i18n';
 import { VIEWS } from '../constants';
-import { ConnectionLine, EmptyState, useConnection, useLanguage } from '../empty-state';
+import { EmptyState, useConnection, useLanguage } from '../empty-state';
 import { daemonClient } from '../librarian/daemon';
 import { errorSentence } from '../librarian/error-text';
 import { DiscussionDetail, StatusBadge } from './detail';
@@ -103,7 +103,6 @@ export function Discussions({ monitor, i18n, host, requests, starter }: Discussi
       {screen.kind === 'detail' && (
         <DiscussionDetail key={screen.id} id={screen.id} api={api} host={host} personas={personas} t={t} describe={describe} onBack={toList} onChange={onChange} />
       )}
-      <ConnectionLine monitor={monitor} i18n={i18n} starter={starter} />
     </div>
   );
 }

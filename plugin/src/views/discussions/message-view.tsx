@@ -80,7 +80,9 @@ export function MessageItem({ message, participant, personas, host, t }: Message
         <Avatar icon={participantIcon(participant, personas)} host={host} />
         <span class="hisho-msg-name">{participant?.name ?? '?'}</span>
         {message.kind !== 'turn' && <span class="hisho-badge hisho-kind">{t(`note.discussion.kind.${message.kind}`)}</span>}
-        {!failure && <span class={`hisho-badge hisho-type hisho-type-${message.messageType}`}>{t(`note.discussion.message-type.${message.messageType}`)}</span>}
+        {!failure && message.kind !== 'judgement' && (
+          <span class={`hisho-badge hisho-type hisho-type-${message.messageType}`}>{t(`note.discussion.message-type.${message.messageType}`)}</span>
+        )}
         {message.confidence !== null && <span class="hisho-confidence">{t('note.discussion.confidence', { value: message.confidence })}</span>}
       </div>
       {failure ? (

@@ -86,7 +86,7 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
   const byId = new Map(assistants.map((a) => [a.id, a]));
 
   return (
-    <form class="hisho-new-discussion" onSubmit={submit}>
+    <form class="hisho-new-discussion" noValidate onSubmit={submit}>
       <div class="hisho-form-heading">{t('discussions.new')}</div>
       {fieldError('form')}
       <label class="hisho-field">
@@ -172,12 +172,12 @@ export function NewDiscussion({ api, draft, start, setDraft, personas, host, t, 
         <legend class="hisho-field-label">{t('discussions.form.settings')}</legend>
         <label class="hisho-field">
           <span class="hisho-field-label">{t('discussions.form.max-rounds')}</span>
-          <input class="hisho-form-max-rounds" type="number" min={1} step={1} value={draft.maxRounds} onInput={(evt) => patch('maxRounds', { maxRounds: evt.currentTarget.value })} />
+          <input class="hisho-form-max-rounds" type="number" min={1} value={draft.maxRounds} onInput={(evt) => patch('maxRounds', { maxRounds: evt.currentTarget.value })} />
           {fieldError('maxRounds')}
         </label>
         <label class="hisho-field">
           <span class="hisho-field-label">{t('discussions.form.token-budget')}</span>
-          <input class="hisho-form-token-budget" type="number" min={1} step={1000} value={draft.tokenBudget} onInput={(evt) => patch('tokenBudget', { tokenBudget: evt.currentTarget.value })} />
+          <input class="hisho-form-token-budget" type="number" min={1} value={draft.tokenBudget} onInput={(evt) => patch('tokenBudget', { tokenBudget: evt.currentTarget.value })} />
           {fieldError('tokenBudget')}
         </label>
         <label class="hisho-field">
