@@ -4,7 +4,6 @@ export const discussionsEn = {
 
   'discussions.new': 'New discussion',
   'discussions.list.loading': 'Loading discussions…',
-  'discussions.list.empty': 'No discussions yet. Start one about a note or a selection.',
   'discussions.back': 'All discussions',
   'discussions.retry': 'Try again',
 

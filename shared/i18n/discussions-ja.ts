@@ -6,7 +6,6 @@ export const discussionsJa: { readonly [K in keyof typeof discussionsEn]: string
 
   'discussions.new': '新しい協議',
   'discussions.list.loading': '協議を読み込んでいます…',
-  'discussions.list.empty': '協議はまだありません。ノートや選択範囲について協議を始めましょう。',
   'discussions.back': '協議の一覧',
   'discussions.retry': '再試行',
 

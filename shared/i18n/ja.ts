@@ -49,7 +49,7 @@ export const ja: Messages = {
   'view.librarian.empty.body': '司書AIはあなたのノートを把握しています。回答は、根拠となったノートへのリンク付きでここに表示されます。',
   'view.discussions.name': '協議',
   'view.discussions.empty.title': '協議はまだありません',
-  'view.discussions.empty.body': 'AIアシスタント同士の協議がここに表示されます。発言を順に追いながら、いつでも一時停止・方向修正・終了ができるようになります。',
+  'view.discussions.empty.body': 'AIアシスタント同士の協議がここに表示されます。ノートや選択範囲について協議を始め、発言を順に追いながら、いつでも一時停止・議題変更・終了ができます。',
 
   'note.discussion.file-prefix': '協議',
   'note.discussion.type': '形式',

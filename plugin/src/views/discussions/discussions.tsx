@@ -1,3 +1,4 @@
+import type { ComponentChild } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Discussion } from '../../../../shared/contracts/discussions';
 import type { ConnectionMonitor } from '../../connection';
@@ -81,7 +82,17 @@ export function Discussions({ monitor, i18n, host, requests, starter }: Discussi
 
   return (
     <div class="hisho-discussions" data-screen={screen.kind}>
-      {screen.kind === 'list' && <DiscussionList list={list} t={t} describe={describe} onOpen={(id) => setScreen({ kind: 'detail', id })} onNew={() => openForm(host.topicSource())} onRetry={reload} />}
+      {screen.kind === 'list' && (
+        <DiscussionList
+          list={list}
+          t={t}
+          describe={describe}
+          onOpen={(id) => setScreen({ kind: 'detail', id })}
+          onNew={() => openForm(host.topicSource())}
+          onRetry={reload}
+          empty={<EmptyState definition={VIEWS.discussions} monitor={monitor} i18n={i18n} starter={starter} />}
+        />
+      )}
       {screen.kind === 'new' && (
         <NewDiscussion
           api={api}
@@ -114,9 +125,11 @@ interface ListProps {
   onOpen: (id: number) => void;
   onNew: () => void;
   onRetry: () => void;
+  /** Shown when there is no discussion yet. */
+  empty: ComponentChild;
 }
 
-function DiscussionList({ list, t, describe, onOpen, onNew, onRetry }: ListProps) {
+function DiscussionList({ list, t, describe, onOpen, onNew, onRetry, empty }: ListProps) {
   return (
     <div class="hisho-discussion-list-pane">
       <button type="button" class="mod-cta hisho-new-button" onClick={onNew}>
@@ -131,7 +144,7 @@ function DiscussionList({ list, t, describe, onOpen, onNew, onRetry }: ListProps
           </button>
         </div>
       )}
-      {list.state === 'done' && list.items.length === 0 && <p class="hisho-muted hisho-list-empty">{t('discussions.list.empty')}</p>}
+      {list.state === 'done' && list.items.length === 0 && empty}
       {list.state === 'done' && list.items.length > 0 && (
         <ul class="hisho-discussion-list" aria-label={t('view.discussions.name')}>
           {list.items.map((d) => (
