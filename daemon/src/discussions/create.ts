@@ -3,7 +3,7 @@
  * limits); here what only the database knows — the assistants exist, are active and can be called,
  * the vault to consult is known — then the discussion and its participants in one transaction.
  */
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { discussionCreateSchema } from '../../../shared/contracts/discussions';
 import { DISCUSSION_DEFAULTS } from '../../../shared/contracts/discussions';
@@ -88,7 +88,7 @@ export async function createDiscussion(db: Db, input: DiscussionCreateInput, opt
       if (p.role === 'participant') debater++;
     }
     const stored: StoredSettings = { ...settings, stances, run: initialRun(input.topic) };
-    await tx.update(aiDiscussions).set({ settings: stored as unknown as Record<string, unknown> }).where(sql`${aiDiscussions.id} = ${id}`);
+    await tx.update(aiDiscussions).set({ settings: stored as unknown as Record<string, unknown> }).where(eq(aiDiscussions.id, id));
     return id;
   });
 }

@@ -78,12 +78,12 @@ export class DiscussionEngine {
   ensureRunning(discussionId: number): void {
     if (this.stopped) return;
     const existing = this.runners.get(discussionId);
-    if (existing) {
+    if (existing && !existing.control.finished) {
       existing.control.wake = true;
       return;
     }
     const abort = new AbortController();
-    const control = { signal: abort.signal, wake: false, abort };
+    const control = { signal: abort.signal, wake: false, finished: false, abort };
     const done = runDiscussion(this.context, discussionId, control)
       .catch((e: unknown) => this.deps.log('error', 'discussion runner failed', { discussionId, error: e instanceof Error ? e.stack : String(e) }))
       .finally(() => {

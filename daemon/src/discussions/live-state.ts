@@ -56,9 +56,10 @@ export function buildLiveState(s: Snapshot, live: { running: boolean; turn: Curr
   const phaseNow = currentPhase({ type: row.discussionType, round: run.round, topicRound: run.topicRound, maxRounds: settings.maxRounds, stopReason: run.stopReason, ended });
   for (const i of s.interruptions) {
     flow.push({ action: i.interruptionType, participantId: null, messageId: null, round: run.round, phase: phaseNow, at: new Date(i.createdAt) });
-    // A pause ends by resume or by terminate (which resolves it in its own transaction, at the same now()).
-    const endedByTerminate = (at: Date) => s.interruptions.some((t) => t.interruptionType === 'terminate' && new Date(t.createdAt).getTime() === at.getTime());
-    if (i.interruptionType === 'pause' && i.resolvedAt && !endedByTerminate(new Date(i.resolvedAt))) {
+    // A pause ends by resume, by terminate or by the discussion's end (both resolve it in their own transaction, at the same now()).
+    const endedOtherwise = (at: number) =>
+      (row.endedAt !== null && new Date(row.endedAt).getTime() === at) || s.interruptions.some((t) => t.interruptionType === 'terminate' && new Date(t.createdAt).getTime() === at);
+    if (i.interruptionType === 'pause' && i.resolvedAt && !endedOtherwise(new Date(i.resolvedAt).getTime())) {
       flow.push({ action: 'resume', participantId: null, messageId: null, round: run.round, phase: phaseNow, at: new Date(i.resolvedAt) });
     }
   }

@@ -38,7 +38,8 @@ export type SpeakingStep = Extract<Step, { participantId: number }>;
 export function nextStep(s: Snapshot): Step {
   const { row, settings } = s;
   const run = settings.run;
-  if (row.endedAt !== null || row.status === 'paused') return { kind: 'idle' };
+  // A discussion that is ending finishes even if a pause arrived during its last step (nothing is left to pause).
+  if (row.endedAt !== null || (row.status === 'paused' && run.stopReason === null)) return { kind: 'idle' };
   const moderator = s.participants.find((p) => p.row.role === 'moderator');
   const speakers = s.participants.filter((p) => p.row.role === 'participant');
   if (!moderator) return { kind: 'finish' };

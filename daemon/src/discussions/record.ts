@@ -165,6 +165,14 @@ export async function finishDiscussion(db: Db, discussionId: number): Promise<{ 
       .set({ resolvedAt: sql`now()`, discussionStatusAfter: status })
       .where(and(eq(discussionInterruptions.discussionId, discussionId), eq(discussionInterruptions.interruptionType, 'terminate'), isNull(discussionInterruptions.resolvedAt)))
       .returning();
+    // A pause that arrived during the step that ended the discussion ends with it.
+    resolved.push(
+      ...(await tx
+        .update(discussionInterruptions)
+        .set({ resolvedAt: sql`now()` })
+        .where(and(eq(discussionInterruptions.discussionId, discussionId), eq(discussionInterruptions.interruptionType, 'pause'), isNull(discussionInterruptions.resolvedAt)))
+        .returning()),
+    );
     await tx
       .update(discussionParticipants)
       .set({ leftAt: sql`now()`, isActive: false })

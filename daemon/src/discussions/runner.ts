@@ -5,7 +5,7 @@
  * restart continues exactly where the stopped one left off.
  */
 import type { CurrentTurn } from '../../../shared/contracts/discussions';
-import { modelConfigOf } from '../ai/assistants';
+import { modelConfigOf, type AssistantModelConfig } from '../ai/assistants';
 import { AiError } from '../ai/errors';
 import type { ChatModel, TokenUsage } from '../ai/provider';
 import { ZERO_USAGE } from '../ai/provider';
@@ -22,9 +22,20 @@ export interface RunnerControl {
   readonly signal: AbortSignal;
   /** Set when asked to run while this runner was about to stop (a resume racing its last step). */
   wake: boolean;
+  /** Set by the runner, synchronously, the moment it stops looking for work: from then on a new runner is needed. */
+  finished: boolean;
 }
 
 export async function runDiscussion(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
+  try {
+    await loop(ctx, id, control);
+  } finally {
+    // Other ways out (stopped, deleted, an error) as well.
+    control.finished = true;
+  }
+}
+
+async function loop(ctx: EngineContext, id: number, control: RunnerControl): Promise<void> {
   for (;;) {
     if (control.signal.aborted) return;
     let snap = await loadSnapshot(ctx.db, id);
@@ -43,6 +54,7 @@ export async function runDiscussion(ctx: EngineContext, id: number, control: Run
         control.wake = false;
         continue;
       }
+      control.finished = true; // no await between the wake check and this
       return;
     }
 
@@ -85,7 +97,7 @@ async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, sig
     return failed(`The assistant "${speaker.assistant.name}" is ${speaker.assistant.deletedAt ? 'deleted' : 'inactive'}; activate it (or end the discussion) and resume.`);
   }
   let model: ChatModel;
-  let config;
+  let config: AssistantModelConfig;
   try {
     config = modelConfigOf(speaker.assistant, ctx.secrets);
     model = ctx.models(config);

@@ -202,6 +202,22 @@ describe.each(testDatabaseTargets())('interruptions on $kind', (target) => {
     expect(await get(d.id)).toMatchObject({ status: 'completed', currentTopic: 'Four-day week', consensusSummary: 'Four days, Fridays off.' });
   });
 
+  it('a pause during the judgement that reaches consensus: the discussion still ends (nothing is left to pause), the pause ends with it', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    const held = heldGate();
+    h.model.script(say(m, 'Open.'), say(a, 'A1.'), say(b, 'B1.'), { ...judge(m, { progress: 1, reached: true, summary: 'Agreed.' }), reply: { partials: [{ summary: 'Agr' }], object: { summary: 'Agreed.', open_points: [], progress: 1, reached: true }, gate: held.promise } });
+    const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 2, language: 'en' } });
+    await held.reached;
+    expect((await act(d.id, { type: 'pause' })).body.discussion.status).toBe('paused');
+    held.open();
+    await h.engine.settled(d.id);
+    const s = await stored(h.t.database, d.id);
+    expect(s.row).toMatchObject({ status: 'completed', consensusReached: true });
+    expect(s.interruptions.map((i) => [i.interruptionType, i.resolvedAt !== null])).toEqual([['pause', true]]);
+    const state = (await h.t.json('GET', api(`/discussions/${d.id}/state`))).body;
+    expect(state.flow.map((f: { action: string }) => f.action)).toEqual(['opening', 'turn', 'turn', 'pause', 'judgement', 'end']);
+  });
+
   it('terminate while paused: the pause is resolved, the summary is written, the discussion ends terminated', async () => {
     const { moderator: m, a } = h.assistants;
     h.model.script(say(m, 'Open.'), say(a, 'A1.'));

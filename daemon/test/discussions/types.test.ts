@@ -9,7 +9,7 @@ import { discussionStateKey } from '../../src/cache/keys';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import { aiAssistants, discussionParticipants } from '../../src/db/schema';
 import { testDatabaseTargets } from '../helpers/databases';
-import { api, createHarness, judge, say, stored, type Harness } from './harness';
+import { api, createHarness, judge, parseSse, say, stored, type Harness } from './harness';
 
 describe.each(testDatabaseTargets())('discussion types on $kind', (target) => {
   let h: Harness;
@@ -92,6 +92,12 @@ describe.each(testDatabaseTargets())('discussion types on $kind', (target) => {
     const state = liveStateSchema.parse((await h.t.json('GET', api(`/discussions/${d.id}/state`))).body);
     expect(state).toMatchObject({ status: 'completed', running: false, currentSpeaker: null, consensusProgress: 1, tokensUsed: 105 });
     expect(state.flow.map((f) => f.action)).toEqual(['opening', 'turn', 'turn', 'judgement', 'turn', 'turn', 'judgement', 'end']);
+
+    // The event stream of an ended discussion: its state and the discussion, then it closes.
+    const res = await h.t.request('GET', api(`/discussions/${d.id}/events`));
+    const events = parseSse(await res.text());
+    expect(events.map((e) => e.event)).toEqual(['state', 'discussion']);
+    expect(events[1]!.data.discussion).toMatchObject({ id: d.id, status: 'completed' });
   });
 
   it('debate: participants argue opposing stances, the moderator weighs them; the round limit ends it without consensus', async () => {
