@@ -223,6 +223,9 @@ describe.skipIf(!enabled)('the Discussions pane against a real daemon and a scri
     provider!.script(reply('moderator-model', turn(SUMMARY)));
     await button('terminate').click();
     await pane().locator('.hisho-steer-panel[data-panel="terminate"] button.mod-warning').click();
+    // The daemon has accepted it (not just the click made) before Alpha's turn may finish.
+    await poll(() => pane().locator('.hisho-discussion').getAttribute('data-status')).toBe('terminated');
+    expect(await pane().locator('.hisho-stop').textContent()).toBe(en['discussions.closing']);
     alphaAgain.open();
     await poll(() => pane().locator('.hisho-stop').textContent()).toBe(en['note.discussion.stop.terminated']);
     expect(await contents(messages())).toEqual(['Welcome. Let us settle the alpha roadmap and its budget.', A1, B1, 'The dates are agreed; the budget owner is open.', A2, SUMMARY]);
