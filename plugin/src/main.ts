@@ -1,6 +1,7 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
 import { registerPlanCommands } from './plan-commands';
+import { registerDiscussionCommand } from './discussion-command';
 import { ConnectionMonitor } from './connection';
 import { nodeLaunchHost } from './daemon/node-launcher';
 import { DaemonStarter } from './daemon-starter';
@@ -11,6 +12,7 @@ import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
 import { VaultRegistration, vaultBasePath } from './vault-registration';
 import { VIEWS, type ViewKey } from './views/constants';
+import { PaneRequests } from './views/discussions/host';
 import { DiscussionsView } from './views/discussions-view';
 import { LibrarianView } from './views/librarian-view';
 import { plansApi } from './views/plans/api';
@@ -44,7 +46,8 @@ export default class HishoPlugin extends Plugin {
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
-    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
+    const discussionRequests = new PaneRequests();
+    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam));
     const notifier = this.addChild(new PlanNotifier(this.monitor));
     const planNotes = new PlanNotes(this.app, () => plansApi(this.monitor), registration.vaultParam);
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps, { notes: planNotes, feed: notifier.feed }));
@@ -55,6 +58,7 @@ export default class HishoPlugin extends Plugin {
 
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
     registerPlanCommands(this, this.i18n, planNotes, (key) => this.openView(key));
+    registerDiscussionCommand(this, this.i18n, discussionRequests, () => this.openView('discussions'));
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 

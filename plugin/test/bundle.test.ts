@@ -16,10 +16,10 @@ describe('main.js', () => {
   it('stays small and loads as CommonJS with only obsidian and Node built-ins outside', async () => {
     const code = await buildMain();
     const bytes = Buffer.byteLength(code);
-    // The budget for three panes (librarian, discussions, plans), settings and both languages'
+    // The budget for three panes (librarian, discussions, plans), settings and both languages
     // strings (~35 KB): Obsidian parses main.js at every start, so growth past this is a decision, not
     // an accident. The full zod (≈500 KB) slipping in through a shared import is what this catches.
-    expect(bytes).toBeLessThan(256 * 1024);
+    expect(bytes).toBeLessThan(384 * 1024);
 
     class Plugin {}
     const required: string[] = [];

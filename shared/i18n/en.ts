@@ -1,3 +1,5 @@
+import { discussionsEn } from './discussions-en';
+
 /**
  * English UI strings. This file defines the message keys; every other language must provide
  * exactly these keys (see `Messages`). Placeholders are written `{name}`.
@@ -53,7 +55,7 @@ export const en = {
   'view.librarian.empty.body': 'The librarian knows your notes. Its answers, with links to the notes they come from, will appear here.',
   'view.discussions.name': 'Discussions',
   'view.discussions.empty.title': 'No discussions yet',
-  'view.discussions.empty.body': 'Discussions among your AI assistants will appear here. You will be able to follow each turn and pause, redirect or end a discussion at any time.',
+  'view.discussions.empty.body': 'Discussions among your AI assistants appear here. Start one about a note or a selection, follow each turn as it is written, and pause, redirect or end it at any time.',
 
   'note.discussion.file-prefix': 'Discussion',
   'note.discussion.type': 'Type',
@@ -364,6 +366,7 @@ export const en = {
   'plans.note.empty': 'Not set.',
   'plans.note.none': 'None yet.',
   'plans.notification.drafted': '{assistant} drafted the plan "{title}"; it is waiting for your review.',
+  ...discussionsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { discussionsJa } from './discussions-ja';
 import type { Messages } from './en';
 
 /** 日本語の UI 文字列。キーは en.ts と同じ（欠けると型エラー）。 */
@@ -52,7 +53,7 @@ export const ja: Messages = {
   'view.librarian.empty.body': '司書AIはあなたのノートを把握しています。回答は、根拠となったノートへのリンク付きでここに表示されます。',
   'view.discussions.name': '協議',
   'view.discussions.empty.title': '協議はまだありません',
-  'view.discussions.empty.body': 'AIアシスタント同士の協議がここに表示されます。発言を順に追いながら、いつでも一時停止・方向修正・終了ができるようになります。',
+  'view.discussions.empty.body': 'AIアシスタント同士の協議がここに表示されます。ノートや選択範囲について協議を始め、発言を順に追いながら、いつでも一時停止・議題変更・終了ができます。',
 
   'note.discussion.file-prefix': '協議',
   'note.discussion.type': '形式',
@@ -363,4 +364,5 @@ export const ja: Messages = {
   'plans.note.empty': '未設定です。',
   'plans.note.none': 'まだありません。',
   'plans.notification.drafted': '{assistant} がプラン「{title}」を作成しました。レビューをお待ちしています。',
+  ...discussionsJa,
 };

@@ -18,8 +18,11 @@ export interface Received {
 export type Reply =
   | { status?: number; headers?: Record<string, string>; json: unknown; delayMs?: number }
   | { status?: number; headers?: Record<string, string>; raw: string; delayMs?: number }
-  /** Server-Sent Events: each item is one event's text (already `data: …` / `event: …` lines). */
-  | { sse: string[]; chunkDelayMs?: number; delayMs?: number; end?: 'normal' | 'hang' };
+  /**
+   * Server-Sent Events: each item is one event's text (already `data: …` / `event: …` lines).
+   * `hold` stops after the first `after` events until `until` settles (a reply held mid-stream).
+   */
+  | { sse: string[]; chunkDelayMs?: number; delayMs?: number; end?: 'normal' | 'hang'; hold?: { after: number; until: Promise<void> } };
 
 export interface Step {
   /** `POST /v1/chat/completions`; a RegExp matches `METHOD path?query`. */
@@ -83,7 +86,8 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
     if (res.destroyed) return;
     if ('sse' in reply) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      for (const event of reply.sse) {
+      for (const [i, event] of reply.sse.entries()) {
+        if (reply.hold && i === reply.hold.after) await reply.hold.until;
         if (res.destroyed) return;
         res.write(event.endsWith('\n\n') ? event : `${event}\n\n`);
         if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);

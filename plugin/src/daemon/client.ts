@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
 import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
+import { readEventStream, type ServerSentEvent } from './event-stream';
 import type { UnreachableReason } from './reasons';
 import {
   errorBodySchema,
@@ -194,16 +195,53 @@ export class DaemonClient {
       }
       return { response, json };
     } catch (e) {
-      if (caller?.aborted) throw new DOMException('The request was replaced by a newer one', 'AbortError');
-      if (signal.aborted) {
-        throw new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
-      }
-      const code = causeCode(e);
-      // Browsers (Obsidian included) say only "Failed to fetch"; Node names the cause.
-      if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) {
-        throw new DaemonError({ code: 'refused', url: this.baseUrl });
-      }
-      throw new DaemonError({ code: 'network', url: this.baseUrl, detail: code ?? String(e) });
+      throw this.failure(e, caller, signal);
     }
+  }
+
+  /**
+   * Opens a Server-Sent Events stream (GET). The timeout covers the wait for the answer's headers
+   * only: the events then arrive for as long as the stream lasts, until the daemon ends it or
+   * `signal` aborts. A refused request throws a DaemonError, as request() does.
+   */
+  async openEvents(path: string, signal: AbortSignal): Promise<AsyncGenerator<ServerSentEvent>> {
+    const connect = new AbortController();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const onTimeout = () => connect.abort();
+    timeout.addEventListener('abort', onTimeout);
+    const aborted = AbortSignal.any([connect.signal, signal]);
+    try {
+      const response = await this.options.fetch(this.baseUrl + path, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` },
+        signal: aborted,
+      });
+      if (!response.ok || !response.body) {
+        const text = await response.text();
+        let json: unknown = undefined;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        throw this.httpError(response, json);
+      }
+      return readEventStream(response.body);
+    } catch (e) {
+      if (e instanceof DaemonError) throw e;
+      throw this.failure(e, signal, connect.signal);
+    } finally {
+      timeout.removeEventListener('abort', onTimeout);
+    }
+  }
+
+  /** A failed fetch as the UI sees it: the caller's abort, a timeout, a refused or broken connection. */
+  private failure(e: unknown, caller: AbortSignal | undefined, timeout: AbortSignal): Error {
+    if (caller?.aborted) return new DOMException('The request was replaced by a newer one', 'AbortError');
+    if (timeout.aborted) return new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
+    const code = causeCode(e);
+    // Browsers (Obsidian included) say only "Failed to fetch"; Node names the cause.
+    if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) return new DaemonError({ code: 'refused', url: this.baseUrl });
+    return new DaemonError({ code: 'network', url: this.baseUrl, detail: code ?? String(e) });
   }
 }

@@ -85,6 +85,11 @@ export function setIcon(el: HTMLElement, icon: string): void {
 
 export function addIcon(): void {}
 
+/** As Obsidian's: forward slashes, no leading, trailing or doubled slashes. */
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || '/';
+}
+
 export const Platform = { isDesktopApp: false, isDesktop: true, isMobile: false, isMacOS: false };
 
 export class Notice {
@@ -195,10 +200,6 @@ export class FileSystemAdapter {
 
 export class TFolder {
   constructor(readonly path: string) {}
-}
-
-export function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
 }
 
 /**
@@ -322,6 +323,8 @@ export class Workspace extends Events {
   /** Every openLinkText call, for tests to check what the plugin opened. */
   readonly openedLinks: { linktext: string; sourcePath: string; newLeaf: unknown }[] = [];
   private activeFile: TFile | null = null;
+  /** The Markdown editor in focus, with its selection (set by tests with setSelection). */
+  activeEditor: { editor: { getSelection(): string } } | null = null;
   readonly viewCreators = new Map<string, ViewCreator>();
   readonly leaves = new Set<WorkspaceLeaf>();
   private layoutReady = false;
@@ -342,6 +345,11 @@ export class Workspace extends Events {
   setActiveFile(path: string | null): void {
     this.activeFile = path === null ? null : new TFile(path);
     this.trigger('file-open', this.activeFile);
+  }
+
+  /** For tests: text selected in the active note's editor ('' for a cursor, null for no editor in focus). */
+  setSelection(text: string | null): void {
+    this.activeEditor = text === null ? null : { editor: { getSelection: () => text } };
   }
 
   onLayoutReady(cb: () => void): void {
