@@ -1,9 +1,9 @@
 /**
  * The passage of a note that answers a question: the note body cut into sections (by Markdown
  * headings, outside code fences) and paragraphs; the paragraph holding the most of the question's
- * terms (weighted by how rare each term is; the section heading counts for its paragraphs) is
- * taken with its neighbours of the same section up to `maxChars`. A note that matched only by its
- * title, tags or a link gives its opening instead.
+ * terms (weighted by how rare each term is; the section heading counts for its paragraphs, and half
+ * again when it names a term) is taken with its neighbours of the same section up to `maxChars`.
+ * A note that matched only by its title, tags or a link gives its opening instead.
  */
 import { normalizeText } from '../search/tokenize';
 import type { QuestionTerm } from './question';
@@ -117,7 +117,8 @@ export function extractPassage(body: string, terms: WeightedTerm[], maxChars: nu
     const key = b.heading ?? '';
     let h = normalizedHeadings.get(key);
     if (h === undefined) normalizedHeadings.set(key, (h = normalizeText(key)));
-    return weightIn(`${h}\n${normalizeText(b.text)}`, terms);
+    // A heading that names a term says the section is about it: it counts half again.
+    return weightIn(`${h}\n${normalizeText(b.text)}`, terms) + 0.5 * weightIn(h, terms);
   });
   let best = 0;
   for (let i = 1; i < blocks.length; i++) if (scored[i]! > scored[best]!) best = i;
