@@ -222,6 +222,19 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
     }
     const notJson = await f.t.json('POST', api('/librarian/ask'), { rawBody: '{"question":' });
     expect(notJson.status).toBe(400);
+    for (const [path, status] of [
+      ['/librarian/passages?q=', 400],
+      [`/librarian/passages?q=${'x'.repeat(4001)}`, 400],
+      ['/librarian/passages?q=curry&limit=0', 400],
+      ['/librarian/passages?q=curry&vault=999999', 404],
+      ['/librarian/conversations?limit=abc', 400],
+      ['/librarian/conversations/abc/messages', 400],
+      ['/librarian/conversations/999999/messages', 404],
+    ] as const) {
+      const r = await f.t.json('GET', api(path));
+      expect(r.status, path).toBe(status);
+      expect(r.body.error.message.length, path).toBeGreaterThan(0);
+    }
     // An ordinary chat is not a librarian conversation.
     const chat = (await f.t.json('POST', api('/conversations'), { body: { assistantId: f.assistantId } })).body.id;
     expect((await ask(f.t, { question: 'curry?', conversationId: chat })).status).toBe(404);
