@@ -117,6 +117,31 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
     expect(row).toMatchObject({ content: 'Every morning [[Watering', metadata: expect.objectContaining({ incomplete: true, errorKind: 'bad_response' }) });
   });
 
+  it('a wrong key and an unreachable server: one sentence each, the answer stored as incomplete, never complete', async () => {
+    provider.script({ expect: 'POST /v1/chat/completions', reply: { status: 401, json: openaiWire.error('Incorrect API key provided', 'invalid_request_error') } });
+    const refused = await ask('When do I add garam masala to the curry?');
+    expect(refused.map((e) => e.event)).toEqual(['user', 'passages', 'error']);
+    expect(refused.at(-1)!.data.code).toBe('unauthorized');
+    expect(refused.at(-1)!.data.message).toMatch(/refused the API key/);
+
+    const assistantId = (await (await fetch(`${base}/librarian`, { headers })).json()).assistantId as number;
+    await fetch(`${base}/assistants/${assistantId}`, { method: 'PATCH', headers, body: JSON.stringify({ settings: { baseUrl: 'http://127.0.0.1:1/v1' } }) });
+    try {
+      const unreachable = await ask('When do I add garam masala to the curry?');
+      const error = unreachable.at(-1)!;
+      expect(error.event).toBe('error');
+      expect(error.data.code).toBe('unreachable');
+      expect(error.data.message).toMatch(/^Could not reach .+; check that the server is running and the base URL is right\.$/);
+      for (const id of [refused.at(-1)!.data.messageId, error.data.messageId]) {
+        const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
+        expect(row).toMatchObject({ content: '', metadata: expect.objectContaining({ incomplete: true }) });
+      }
+    } finally {
+      await fetch(`${base}/assistants/${assistantId}`, { method: 'PATCH', headers, body: JSON.stringify({ settings: { baseUrl: `${provider.url}/v1` } }) });
+    }
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  }, 30_000);
+
   it('a structured answer that misses its schema twice is one sentence (502); a right one is used', async () => {
     const body = JSON.stringify({ path: 'Recipes/Curry.md' });
     provider.script(
