@@ -113,7 +113,7 @@ interface Candidate {
   path: string;
   title: string;
   aliases: string[];
-  /** Weighted, saturated rank share in [0, 1+TITLE_BONUS]. */
+  /** The weighted, saturated ranks as a share of the question's term weight, plus the name bonus. */
   score: number;
   /** Share of the question's term weight the note holds. */
   coverage: number;
@@ -199,17 +199,8 @@ async function scoreCandidates(db: Db, vaultId: number, terms: WeightedTerm[], w
   });
 }
 
-export interface RankedNote {
-  id: number;
-  path: string;
-  title: string;
-  score: number;
-  coverage: number;
-  source: PassageSource;
-}
-
 /** The vault's notes ranked for the question (before the relevance cut), with the weighted terms. */
-export async function rankNotes(db: Db, vaultId: number, question: string, expandLinks = true, tune: RetrievalTuning = DEFAULT_TUNING): Promise<{ terms: WeightedTerm[]; ranked: RankedNote[] }> {
+async function rankNotes(db: Db, vaultId: number, question: string, expandLinks: boolean, tune: RetrievalTuning): Promise<{ terms: WeightedTerm[]; ranked: Candidate[] }> {
   const { total, terms } = await termWeights(db, vaultId, question, tune);
   const found = terms.filter((t) => t.df > 0);
   if (found.length === 0) return { terms, ranked: [] };
