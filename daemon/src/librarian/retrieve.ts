@@ -75,7 +75,7 @@ export const DEFAULT_TUNING: Readonly<RetrievalTuning> = Object.freeze({
 /** Characters of a body searched for its passage. */
 const MAX_BODY_READ = 100_000;
 
-export type PassageSource = 'search' | 'link' | 'backlink';
+export type PassageSource = 'search' | 'link' | 'backlink' | 'note';
 
 export interface RetrievedPassage {
   noteId: number;
@@ -96,6 +96,8 @@ export interface RetrieveOptions {
   expandLinks?: boolean;
   /** Longest passage (default 1200 characters). */
   maxPassageChars?: number;
+  /** The note the question is about: its passage comes first, and the retrieval is relevant whatever the search finds. */
+  noteId?: number;
   /** Other ranking knobs than DEFAULT_TUNING (the evaluation tries them). */
   tuning?: Partial<RetrievalTuning>;
 }
@@ -289,8 +291,9 @@ export async function retrievePassages(db: Db, options: RetrieveOptions): Promis
   const tune = { ...DEFAULT_TUNING, ...options.tuning };
   const expand = options.expandLinks ?? true;
   const { terms, ranked } = await rankNotes(db, options.vaultId, options.question, expand, tune);
+  const pinned = options.noteId === undefined ? undefined : await notePassage(db, options.vaultId, options.noteId, terms, maxChars, tune);
   const best = Math.max(0, ...ranked.map((c) => c.coverage));
-  if (best < RELEVANCE_THRESHOLD) return { passages: [], relevant: false, terms };
+  if (best < RELEVANCE_THRESHOLD) return pinned ? { passages: [pinned], relevant: true, terms } : { passages: [], relevant: false, terms };
   // The best notes are ranked again with their best passage: a section about the question (its
   // heading and paragraphs holding the terms) says more than words scattered over a long note.
   const pool = ranked.filter((c) => c.source !== 'search' || c.coverage >= MIN_PASSAGE_COVERAGE).slice(0, Math.max(limit, tune.rerankPool));
@@ -313,5 +316,14 @@ export async function retrievePassages(db: Db, options: RetrieveOptions): Promis
     }
     passages.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
   }
-  return { passages: passages.slice(0, limit).map((p) => ({ ...p, score: Math.round(p.score * 1e4) / 1e4 })), relevant: true, terms };
+  const chosen = pinned ? [pinned, ...passages.filter((p) => p.noteId !== pinned.noteId)] : passages;
+  return { passages: chosen.slice(0, limit).map((p) => ({ ...p, score: Math.round(p.score * 1e4) / 1e4 })), relevant: true, terms };
+}
+
+/** The passage of the note the question is about (source 'note'); undefined when it is not in the vault. */
+async function notePassage(db: Db, vaultId: number, noteId: number, terms: WeightedTerm[], maxChars: number, tune: RetrievalTuning): Promise<RetrievedPassage | undefined> {
+  const [note] = await rows<{ id: number | string; path: string; title: string }>(db, sql`SELECT id, path, title FROM notes WHERE id = ${noteId} AND vault_id = ${vaultId}`);
+  if (!note) return undefined;
+  const [p] = await passagesOf(db, [{ id: Number(note.id), path: note.path, title: note.title, score: 0, source: 'note' }], terms, maxChars, tune);
+  return p;
 }
