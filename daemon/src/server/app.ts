@@ -18,6 +18,7 @@ import { assistantRoutes } from './routes/assistants';
 import { conversationRoutes } from './routes/conversations';
 import { discussionRoutes } from './routes/discussions';
 import { healthRoutes } from './routes/health';
+import { librarianRoutes } from './routes/librarian';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
 import { planRoutes } from './routes/plans';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', workflowRoutes(workflowStore));
   api.route('/', taskRoutes(workflowStore));
   api.route('/', planRoutes(deps, workflowSummary));
+  api.route('/', librarianRoutes(deps));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));
