@@ -299,6 +299,7 @@ export const en = {
   'plans.note.empty': 'Not set.',
   'plans.note.none': 'None yet.',
   'plans.notification.drafted': '{assistant} drafted the plan "{title}"; it is waiting for your review.',
+
   'workflows.title': 'Workflows',
   'workflows.open': 'Open workflow',
   'workflows.open-plan': 'Open plan',
@@ -328,6 +329,7 @@ export const en = {
   'workflows.priority.medium': 'Medium priority',
   'workflows.priority.high': 'High priority',
   'workflows.priority.urgent': 'Urgent',
+  'workflows.confirm': '{action}? Click again to confirm',
   'workflows.task.action.start': 'Start',
   'workflows.task.action.complete': 'Complete',
   'workflows.task.action.cancel': 'Cancel task',

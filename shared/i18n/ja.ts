@@ -298,6 +298,7 @@ export const ja: Messages = {
   'plans.note.empty': '未設定です。',
   'plans.note.none': 'まだありません。',
   'plans.notification.drafted': '{assistant} がプラン「{title}」を作成しました。レビューをお待ちしています。',
+
   'workflows.title': 'ワークフロー',
   'workflows.open': 'ワークフローを開く',
   'workflows.open-plan': 'プランを開く',
@@ -327,6 +328,7 @@ export const ja: Messages = {
   'workflows.priority.medium': '優先度: 中',
   'workflows.priority.high': '優先度: 高',
   'workflows.priority.urgent': '緊急',
+  'workflows.confirm': '{action}しますか？もう一度クリックで確定します',
   'workflows.task.action.start': '開始',
   'workflows.task.action.complete': '完了',
   'workflows.task.action.cancel': 'タスクを中止',

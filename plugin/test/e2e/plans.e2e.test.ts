@@ -287,9 +287,15 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     expect(await second.locator('.hisho-task-hours').textContent()).toBe('– of 8 h');
     await second.locator('.hisho-task-action[data-action="start"]').click();
     await expect.poll(() => second.getAttribute('data-status'), { timeout: 10_000 }).toBe('in_progress');
+    // Cancelling cannot be undone: one click only asks, and moving on leaves the task as it was.
+    const cancelSecond = second.locator('.hisho-task-action[data-action="cancel"]');
+    await cancelSecond.click();
+    expect(await cancelSecond.textContent()).toBe(en['workflows.confirm'].replace('{action}', en['workflows.task.action.cancel']));
 
     // The first task made to wait for the second, which already waits for it: refused, the cycle named.
     await first.locator('.hisho-task-edit').click();
+    expect(await cancelSecond.textContent()).toBe(en['workflows.task.action.cancel']);
+    expect((await daemonCall('GET', `/tasks/${secondId}`)).body.status).toBe('in_progress');
     await first.locator('.hisho-dependency-pick').selectOption({ label: 'Launch' });
     await first.locator('.hisho-dependency-add').click();
     await expect

@@ -4,6 +4,7 @@ import type { WorkflowsApi } from '../../daemon/workflows-client';
 import type { Translate } from '../../i18n';
 import { FieldErrors } from '../plans/parts';
 import { Badge } from './badge';
+import { ConfirmButton } from './confirm-button';
 import { TaskHistory } from './task-history';
 import {
   assigneeChoices,
@@ -75,18 +76,23 @@ export function TaskItem({ task, tasks, people, closed, busy, act, api, t, langu
         </div>
       )}
       <div class="hisho-plan-actions">
-        {taskButtons(task.allowedActions).map((action) => (
-          <button
-            key={action}
-            type="button"
-            class={action === 'cancel' ? 'hisho-task-action' : 'hisho-task-action mod-cta'}
-            data-action={action}
-            disabled={busy}
-            onClick={() => void run((a) => a.transitionTask(task, action))}
-          >
-            {t(`workflows.task.action.${action}`)}
-          </button>
-        ))}
+        {taskButtons(task.allowedActions).map((action) =>
+          action === 'cancel' ? (
+            <ConfirmButton
+              key={action}
+              class="hisho-task-action"
+              action={action}
+              label={t('workflows.task.action.cancel')}
+              confirm={t('workflows.confirm', { action: t('workflows.task.action.cancel') })}
+              disabled={busy}
+              onConfirm={() => void run((a) => a.transitionTask(task, action))}
+            />
+          ) : (
+            <button key={action} type="button" class="hisho-task-action mod-cta" data-action={action} disabled={busy} onClick={() => void run((a) => a.transitionTask(task, action))}>
+              {t(`workflows.task.action.${action}`)}
+            </button>
+          ),
+        )}
         {!closed && (
           <button type="button" class="hisho-task-edit" aria-pressed={panel === 'edit'} onClick={() => toggle('edit')}>
             {t('plans.pane.action.edit')}

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { WorkflowAction } from '../../../../shared/contracts/workflows';
 import { dependencyCycleOf, workflowConflictOf, type WorkflowsApi } from '../../daemon/workflows-client';
 import type { TaskView, WorkflowView } from '../../daemon/workflows-schemas';
 import type { Translate } from '../../i18n';
 import { errorSentence } from '../librarian/error-text';
 import { Badge } from './badge';
+import { ConfirmButton } from './confirm-button';
 import { describeCycle, workflowButtons, type Assignee } from './model';
 import { TaskItem, type Act, type Message } from './task-item';
 
@@ -86,6 +88,10 @@ export function WorkflowDetail({ id, api, assignees, t, language, onBack, onOpen
   }
 
   const planId = workflow.planId;
+  const transition = (action: WorkflowAction) => {
+    setMessage(null);
+    void act((a) => a.transition(workflow, action)).then(setMessage);
+  };
   const closed = workflow.status === 'completed' || workflow.status === 'cancelled';
   const done = tasks.filter((task) => task.status === 'completed').length;
   return (
@@ -106,21 +112,30 @@ export function WorkflowDetail({ id, api, assignees, t, language, onBack, onOpen
       )}
       {loadError !== null && <p class="hisho-error">{errorSentence(loadError, t)}</p>}
       <div class="hisho-plan-actions">
-        {workflowButtons(workflow.allowedActions).map(({ action, primary }) => (
-          <button
-            key={action}
-            type="button"
-            class={primary ? 'hisho-workflow-action mod-cta' : 'hisho-workflow-action'}
-            data-action={action}
-            disabled={busy}
-            onClick={() => {
-              setMessage(null);
-              void act((a) => a.transition(workflow, action)).then(setMessage);
-            }}
-          >
-            {t(`workflows.action.${action}`)}
-          </button>
-        ))}
+        {workflowButtons(workflow.allowedActions).map(({ action, primary }) =>
+          action === 'cancel' ? (
+            <ConfirmButton
+              key={action}
+              class="hisho-workflow-action"
+              action={action}
+              label={t('workflows.action.cancel')}
+              confirm={t('workflows.confirm', { action: t('workflows.action.cancel') })}
+              disabled={busy}
+              onConfirm={() => transition(action)}
+            />
+          ) : (
+            <button
+              key={action}
+              type="button"
+              class={primary ? 'hisho-workflow-action mod-cta' : 'hisho-workflow-action'}
+              data-action={action}
+              disabled={busy}
+              onClick={() => transition(action)}
+            >
+              {t(`workflows.action.${action}`)}
+            </button>
+          ),
+        )}
         {planId !== null && (
           <button type="button" class="hisho-workflow-plan" onClick={() => onOpenPlan(planId)}>
             {t('workflows.open-plan')}
