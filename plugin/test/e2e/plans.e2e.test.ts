@@ -4,7 +4,9 @@
  * reviewed, sent back for revision with a condition, edited, refused once as stale after another
  * client's change, compared across versions, approved with a condition, and written as a note
  * through the stand-in's vault API; the note is read back and regenerated around the person's text.
- * Last, an assistant (a local server speaking OpenAI's protocol) drafts a plan: its notification
+ * The approval creates the plan's workflow (a task per milestone): its first task is started,
+ * given hours and completed, a change made elsewhere is reported, a dependency that would close a
+ * cycle is refused with the cycle named, and the task's history is read. Last, an assistant (a local server speaking OpenAI's protocol) drafts a plan: its notification
  * appears as a Notice and in the pane.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +123,8 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     await decision.locator('.hisho-decision-submit').click();
     // The daemon wants to know what to revise: its words under the comments, the form stays.
     await expect.poll(() => decision.locator('.hisho-form-comments .hisho-field-errors').textContent(), { timeout: 10_000 }).toContain('comments must not be empty');
+    // Only an approval asks about a workflow.
+    expect(await decision.locator('input[name="createWorkflow"]').count()).toBe(0);
     await decision.locator('textarea[name="comments"]').fill('ベータ版を早めてください');
     await decision.locator('.hisho-list-add').click();
     await decision.locator('.hisho-list-text').fill('予算は据え置き');
@@ -189,9 +193,13 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     await h().screenshot('plans-compare');
   });
 
-  it('approves with a condition, kept on the plan with the earlier one', async () => {
+  it('approves with a condition, kept on the plan with the earlier one, and creates its workflow', async () => {
     await button('approve').click();
     const decision = detail().locator('.hisho-decision-form[data-action="approve"]');
+    // The plan has milestones: the workflow is offered, ticked.
+    const createWorkflow = decision.locator('input[name="createWorkflow"]');
+    expect(await createWorkflow.isChecked()).toBe(true);
+    expect(await decision.locator('.hisho-form-check').textContent()).toBe(en['workflows.create-with-plan']);
     await decision.locator('textarea[name="comments"]').fill('よい計画です');
     await decision.locator('.hisho-list-add').click();
     await decision.locator('.hisho-list-add').click();
@@ -200,6 +208,8 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     await decision.locator('.hisho-decision-submit').click();
     await shows('approved', 3);
     expect(await actions()).toEqual([]);
+    expect(await detail().locator('.hisho-plan-message').textContent()).toBe(en['workflows.created-with-plan']);
+    expect(await detail().locator('.hisho-plan-open-workflow').textContent()).toBe(en['workflows.open']);
     expect(await detail().locator('.hisho-plan-conditions li').allTextContents()).toEqual([
       `予算は据え置き · ${en['plans.approval.request_revision']}`,
       `毎週金曜に進捗を報告する · ${en['plans.approval.approve']}`,
@@ -241,8 +251,79 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     expect(note.split(PLAN_NOTE_START)).toHaveLength(2);
   });
 
-  it('goes back to the list: the plan under approved, with the counts', async () => {
+  it('opens the plan’s workflow: starts, records hours on and completes the first task, refuses a cycle, shows the history', async () => {
+    await detail().locator('.hisho-plan-open-workflow').click();
+    const workflow = pane().locator('.hisho-workflow');
+    await expect.poll(() => workflow.getAttribute('data-status'), { timeout: 10_000 }).toBe('active');
+    expect(await workflow.locator('.hisho-plan-title').textContent()).toBe(TITLE);
+    expect(await workflow.locator('.hisho-workflow-action').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')))).toEqual(['complete', 'pause', 'cancel']);
+    const tasks = workflow.locator('.hisho-task');
+    expect(await tasks.locator('.hisho-task-name').allTextContents()).toEqual(['ベータ版', 'Launch']);
+    expect(await tasks.locator('.hisho-task-due').allTextContents()).toEqual(['Due 2025-02-15', 'Due 2025-03-31']);
+    expect(await tasks.locator('.hisho-task-assignee').allTextContents()).toEqual(['計画係', '計画係']);
+    expect(await tasks.nth(1).locator('.hisho-task-after').textContent()).toBe(`${en['workflows.task.after']}: ベータ版`);
+    const first = tasks.first();
+    const taskActions = (task: typeof first) => task.locator('.hisho-task-action').evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
+    expect(await taskActions(first)).toEqual(['start', 'cancel']);
+
+    await first.locator('.hisho-task-action[data-action="start"]').click();
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 10_000 }).toBe('in_progress');
+    expect(await taskActions(first)).toEqual(['complete', 'cancel']);
+    await first.locator('.hisho-task-edit').click();
+    await first.locator('input[name="actualHours"]').fill('3');
+    await first.locator('.hisho-task-save').click();
+    await expect.poll(() => first.locator('.hisho-task-hours').textContent(), { timeout: 10_000 }).toBe('3 of – h');
+    await first.locator('.hisho-task-action[data-action="complete"]').click();
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed');
+    expect(await taskActions(first)).toEqual([]);
+    expect(await workflow.locator('.hisho-workflow-progress').textContent()).toBe('1 of 2 tasks done');
+
+    // Another client changes the second task while the pane shows it: starting it is refused as stale, the workflow reloaded.
+    const second = tasks.nth(1);
+    const secondId = Number(await second.getAttribute('data-task'));
+    expect((await daemonCall('PATCH', `/tasks/${secondId}`, { estimatedHours: 8 })).status).toBe(200);
+    await second.locator('.hisho-task-action[data-action="start"]').click();
+    await expect.poll(() => second.locator('.hisho-plan-message').textContent(), { timeout: 10_000 }).toBe(en['workflows.stale']);
+    expect(await second.locator('.hisho-task-hours').textContent()).toBe('– of 8 h');
+    await second.locator('.hisho-task-action[data-action="start"]').click();
+    await expect.poll(() => second.getAttribute('data-status'), { timeout: 10_000 }).toBe('in_progress');
+    // Cancelling cannot be undone: one click only asks, and moving on leaves the task as it was.
+    const cancelSecond = second.locator('.hisho-task-action[data-action="cancel"]');
+    await cancelSecond.click();
+    expect(await cancelSecond.textContent()).toBe(en['workflows.confirm'].replace('{action}', en['workflows.task.action.cancel']));
+
+    // The first task made to wait for the second, which already waits for it: refused, the cycle named.
+    await first.locator('.hisho-task-edit').click();
+    expect(await cancelSecond.textContent()).toBe(en['workflows.task.action.cancel']);
+    expect((await daemonCall('GET', `/tasks/${secondId}`)).body.status).toBe('in_progress');
+    await first.locator('.hisho-dependency-pick').selectOption({ label: 'Launch' });
+    await first.locator('.hisho-dependency-add').click();
+    await expect
+      .poll(() => first.locator('.hisho-plan-message').textContent(), { timeout: 10_000 })
+      .toBe(en['workflows.cycle'].replace('{cycle}', 'ベータ版 → Launch → ベータ版'));
+    expect(await first.locator('.hisho-plan-message').getAttribute('role')).toBe('alert');
+    expect(await first.locator('.hisho-task-after').count()).toBe(0);
+    await h().screenshot('workflow-cycle');
+
+    await first.locator('.hisho-task-history-toggle').click();
+    const history = first.locator('.hisho-task-history-entry');
+    await expect.poll(() => history.count(), { timeout: 10_000 }).toBe(4);
+    expect(await history.evaluateAll((els) => els.map((el) => [el.querySelector('.hisho-task-history-action')?.textContent, el.querySelector('.hisho-task-history-change')?.textContent ?? null]))).toEqual([
+      ['Created', null],
+      ['Status', ' Assigned → In progress'],
+      ['Actual hours', ' — → 3'],
+      ['Status', ' In progress → Completed'],
+    ]);
+    await history.first().scrollIntoViewIfNeeded();
+    await h().screenshot('workflow-history');
+  });
+
+  it('goes back to the list: the plan under approved, with the counts, and its workflow with its progress', async () => {
     await detail().locator('.hisho-plan-back').click();
+    const workflowItem = pane().locator('.hisho-workflow-list .hisho-plan-item');
+    await expect.poll(() => workflowItem.locator('.hisho-workflow-progress').allTextContents(), { timeout: 10_000 }).toEqual(['1 of 2 tasks done']);
+    expect(await workflowItem.locator('.hisho-plan-item-title').textContent()).toBe(TITLE);
+    expect(await workflowItem.locator('.hisho-plan-status').getAttribute('data-status')).toBe('active');
     const group = pane().locator('.hisho-plan-group[data-status="approved"]');
     await expect.poll(() => group.locator('.hisho-plan-group-count').textContent(), { timeout: 10_000 }).toBe('1');
     expect(await pane().locator('.hisho-plan-group').count()).toBe(1);

@@ -15,6 +15,8 @@ const LABELS: Record<DecisionAction, MessageKey> = {
 
 export interface DecisionFormProps {
   action: DecisionAction;
+  /** The plan has milestones: approving may create its workflow with a task per milestone. */
+  hasMilestones: boolean;
   /** Sends the decision; resolves to the daemon's complaints (the form stays, as typed), or null when it was recorded. */
   onSubmit: (form: DecisionForm) => Promise<FormErrors | null>;
   onCancel: () => void;
@@ -22,8 +24,8 @@ export interface DecisionFormProps {
 }
 
 /** Approve, reject or request a revision: comments, the reason of a rejection, and conditions (a list). */
-export function DecisionFormView({ action, onSubmit, onCancel, t }: DecisionFormProps) {
-  const [form, setForm] = useState<DecisionForm>(() => emptyDecision(action));
+export function DecisionFormView({ action, hasMilestones, onSubmit, onCancel, t }: DecisionFormProps) {
+  const [form, setForm] = useState<DecisionForm>(() => emptyDecision(action, hasMilestones));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [sending, setSending] = useState(false);
 
@@ -85,6 +87,12 @@ export function DecisionFormView({ action, onSubmit, onCancel, t }: DecisionForm
           addLabel={t('plans.pane.decide.add-condition')}
           t={t}
         />
+      )}
+      {action === 'approve' && hasMilestones && (
+        <label class="hisho-form-check">
+          <input type="checkbox" name="createWorkflow" checked={form.createWorkflow} onChange={(e) => setForm({ ...form, createWorkflow: e.currentTarget.checked })} />
+          {t('workflows.create-with-plan')}
+        </label>
       )}
       <div class="hisho-form-buttons">
         <button type="submit" class={action === 'reject' ? 'mod-warning hisho-decision-submit' : 'mod-cta hisho-decision-submit'} disabled={sending}>

@@ -5,15 +5,24 @@ import type { DecisionAction } from './model';
  * The decision form (approve, reject, request revision) as typed. Comments and conditions go with
  * an approval or a revision request; a rejection needs its reason. Blank condition rows are not
  * sent; `rows` gives each sent condition's row, to place the daemon's complaint next to it.
+ * Approving a plan with milestones also asks whether to create its workflow (a task per
+ * milestone), on by default; a plan without milestones has nothing to make tasks of.
  */
 export interface DecisionForm {
   action: DecisionAction;
   comments: string;
   reason: string;
   conditions: string[];
+  createWorkflow: boolean;
 }
 
-export const emptyDecision = (action: DecisionAction): DecisionForm => ({ action, comments: '', reason: '', conditions: [] });
+export const emptyDecision = (action: DecisionAction, hasMilestones = false): DecisionForm => ({
+  action,
+  comments: '',
+  reason: '',
+  conditions: [],
+  createWorkflow: action === 'approve' && hasMilestones,
+});
 
 /** Conditions are asked for where the decision can carry them. */
 export const takesConditions = (action: DecisionAction) => action !== 'reject';
@@ -34,7 +43,10 @@ export function decisionRequest(form: DecisionForm): { request: DecisionRequest;
   const comments = form.comments.trim();
   switch (form.action) {
     case 'approve':
-      return { request: { action: 'approve', body: { conditions, ...(comments ? { comments } : {}) } }, rows };
+      return {
+        request: { action: 'approve', body: { conditions, ...(comments ? { comments } : {}), ...(form.createWorkflow ? { createWorkflow: true } : {}) } },
+        rows,
+      };
     case 'reject':
       return { request: { action: 'reject', body: { reason: form.reason.trim(), ...(comments ? { comments } : {}) } }, rows: [] };
     case 'request_revision':

@@ -1,5 +1,5 @@
-/** Where the Plans pane is: the list, one plan, or the form for a new plan. */
-export type PlansRoute = { kind: 'list' } | { kind: 'plan'; id: number } | { kind: 'create' };
+/** Where the Plans pane is: the list, one plan, the form for a new plan, or one workflow. */
+export type PlansRoute = { kind: 'list' } | { kind: 'plan'; id: number } | { kind: 'create' } | { kind: 'workflow'; id: number };
 
 /**
  * The pane's current place, outside its components, so commands can move it ("Create plan") and
@@ -13,7 +13,7 @@ export class PlansNavigator {
     return this.current;
   }
 
-  /** The plan shown, or null on the list and the new-plan form. */
+  /** The plan shown, or null elsewhere (the list, the new-plan form, a workflow). */
   get shownPlanId(): number | null {
     return this.current.kind === 'plan' ? this.current.id : null;
   }

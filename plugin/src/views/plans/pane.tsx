@@ -12,6 +12,8 @@ import type { NotificationFeed } from './notification-feed';
 import { PlanDetailView } from './plan-detail';
 import { PlanFormView } from './plan-form';
 import { PlanList } from './plan-list';
+import { assignees, workflowsApi } from '../workflows/api';
+import { WorkflowDetail } from '../workflows/workflow-detail';
 
 export interface PlansPaneProps {
   monitor: ConnectionMonitor;
@@ -28,12 +30,14 @@ function useRoute(navigator: PlansNavigator): PlansRoute {
   return route;
 }
 
-/** The Plans pane (プラン承認): the list by status, one plan with its review, the form for a new plan. */
+/** The Plans pane (プラン承認): the list by status, one plan with its review, the form for a new plan, a plan's workflow. */
 export function PlansPane({ monitor, i18n, host, feed, navigator, starter }: PlansPaneProps) {
   const t = useLanguage(i18n);
   const status = useConnection(monitor);
   const route = useRoute(navigator);
   const api = useCallback(() => plansApi(monitor), [monitor]);
+  const workflows = useCallback(() => workflowsApi(monitor), [monitor]);
+  const people = useCallback(() => assignees(monitor), [monitor]);
   const connected = status.state === 'connected';
   const language = i18n.language;
 
@@ -45,6 +49,7 @@ export function PlansPane({ monitor, i18n, host, feed, navigator, starter }: Pla
 
   const openPlan = (id: number) => navigator.go({ kind: 'plan', id });
   const toList = () => navigator.go({ kind: 'list' });
+  const openWorkflow = (id: number) => navigator.go({ kind: 'workflow', id });
 
   switch (route.kind) {
     case 'list':
@@ -55,12 +60,18 @@ export function PlansPane({ monitor, i18n, host, feed, navigator, starter }: Pla
           t={t}
           language={language}
           onOpen={openPlan}
+          workflows={workflows}
+          onOpenWorkflow={openWorkflow}
           onCreate={() => navigator.go({ kind: 'create' })}
           empty={<EmptyState definition={VIEWS.plans} monitor={monitor} i18n={i18n} starter={starter} />}
         />
       );
     case 'plan':
-      return <PlanDetailView key={route.id} id={route.id} api={api} host={host} t={t} language={language} onBack={toList} onOpenPlan={openPlan} />;
+      return (
+        <PlanDetailView key={route.id} id={route.id} api={api} host={host} t={t} language={language} onBack={toList} onOpenPlan={openPlan} onOpenWorkflow={openWorkflow} />
+      );
+    case 'workflow':
+      return <WorkflowDetail key={route.id} id={route.id} api={workflows} assignees={people} t={t} language={language} onBack={toList} onOpenPlan={openPlan} />;
     case 'create': {
       const create = async (form: PlanForm): Promise<FormErrors | null> => {
         const { body, rows } = createBody(form);

@@ -42,10 +42,11 @@ export interface PlanDetailProps {
   language: string;
   onBack: () => void;
   onOpenPlan: (id: number) => void;
+  onOpenWorkflow: (id: number) => void;
 }
 
 /** One plan: its content, the actions its status allows, its note, its versions and their differences. */
-export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan }: PlanDetailProps) {
+export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan, onOpenWorkflow }: PlanDetailProps) {
   const [plan, setPlan] = useState<PlanDetail | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
@@ -133,7 +134,8 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
     });
     if (outcome.kind === 'done') {
       setMode({ kind: 'view' });
-      setMessage({ kind: 'info', text: t(DECIDED[request.action]) });
+      const withWorkflow = request.action === 'approve' && request.body.createWorkflow === true;
+      setMessage({ kind: 'info', text: withWorkflow ? t('workflows.created-with-plan') : t(DECIDED[request.action]) });
       return null;
     }
     return outcome.kind === 'conflict' ? NO_ERRORS : complaints(outcome.error, (path) => decisionInputKey(path, rows), t);
@@ -197,6 +199,7 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
     );
   }
 
+  const workflowId = plan.workflowId;
   return (
     <div class="hisho-plan-detail" data-plan={plan.id} data-status={plan.status} data-version={plan.version}>
       {back}
@@ -248,8 +251,22 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan 
                 {t('plans.pane.note.open')}
               </button>
             )}
+            {workflowId !== null && (
+              <button type="button" class="hisho-plan-open-workflow" onClick={() => onOpenWorkflow(workflowId)}>
+                {t('workflows.open')}
+              </button>
+            )}
           </div>
-          {mode.kind === 'decide' && <DecisionFormView key={mode.action} action={mode.action} onSubmit={decide} onCancel={() => setMode({ kind: 'view' })} t={t} />}
+          {mode.kind === 'decide' && (
+            <DecisionFormView
+              key={mode.action}
+              action={mode.action}
+              hasMilestones={plan.timeline.milestones.length > 0}
+              onSubmit={decide}
+              onCancel={() => setMode({ kind: 'view' })}
+              t={t}
+            />
+          )}
           <PlanFields plan={plan} t={t} language={language} />
           <details class="hisho-plan-section hisho-plan-section-versions">
             <summary class="hisho-plan-section-title">{t('plans.pane.versions.title')}</summary>

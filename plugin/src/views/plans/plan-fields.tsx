@@ -132,11 +132,6 @@ export function PlanFields({ plan, t, language }: { plan: PlanDetail; t: Transla
           </ol>
         )}
       </Section>
-      {plan.workflowId !== null && (
-        <p class="hisho-plan-workflow">
-          {t('plans.pane.field.workflow')} #{plan.workflowId}
-        </p>
-      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { ComponentChild } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Translate } from '../../i18n';
 import type { PlansApi } from '../../daemon/plans-client';
+import type { WorkflowsApi } from '../../daemon/workflows-client';
 import type { PlanSummary } from '../../daemon/plans-schemas';
 import { errorSentence } from '../librarian/error-text';
 import { formatDateTime } from './format';
@@ -9,6 +10,7 @@ import { isDecided, groupByStatus } from './model';
 import type { NotificationFeed } from './notification-feed';
 import { Notifications } from './notifications';
 import { StatusBadge } from './status-badge';
+import { WorkflowList } from '../workflows/workflow-list';
 
 export interface PlanListProps {
   api: () => Promise<PlansApi>;
@@ -16,15 +18,19 @@ export interface PlanListProps {
   t: Translate;
   language: string;
   onOpen: (id: number) => void;
+  workflows: () => Promise<WorkflowsApi>;
+  onOpenWorkflow: (id: number) => void;
   onCreate: () => void;
   /** Shown while there are no plans: what will appear here, and the connection. */
   empty: ComponentChild;
 }
 
-/** Every plan, grouped by status with counts (decided ones folded), and the unread notifications above them. */
-export function PlanList({ api, feed, t, language, onOpen, onCreate, empty }: PlanListProps) {
+/** Every plan, grouped by status with counts (decided ones folded), the unread notifications above them and the workflows below. */
+export function PlanList({ api, feed, t, language, onOpen, workflows, onOpenWorkflow, onCreate, empty }: PlanListProps) {
   const [plans, setPlans] = useState<PlanSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** Counts the Refresh clicks, so the workflows are read again with the plans. */
+  const [round, setRound] = useState(0);
 
   const load = useCallback(() => {
     api()
@@ -46,7 +52,14 @@ export function PlanList({ api, feed, t, language, onOpen, onCreate, empty }: Pl
         <button type="button" class="mod-cta hisho-plan-new" onClick={onCreate}>
           {t('plans.pane.new')}
         </button>
-        <button type="button" class="hisho-plan-refresh" onClick={load}>
+        <button
+          type="button"
+          class="hisho-plan-refresh"
+          onClick={() => {
+            setRound((r) => r + 1);
+            load();
+          }}
+        >
           {t('plans.pane.refresh')}
         </button>
       </div>
@@ -75,6 +88,7 @@ export function PlanList({ api, feed, t, language, onOpen, onCreate, empty }: Pl
           </ul>
         </details>
       ))}
+      <WorkflowList api={workflows} round={round} t={t} language={language} onOpen={onOpenWorkflow} />
     </div>
   );
 }
