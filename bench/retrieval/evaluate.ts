@@ -34,8 +34,15 @@ export interface RecallResult {
   misses: Array<{ question: string; expected: string; got: string[] }>;
 }
 
-export function loadQuestionSet(language: EvalLanguage): QuestionSet {
-  const file = path.join(import.meta.dirname, `questions.${language}.json`);
+/**
+ * The main set (questions.{en,ja}.json, the one the retrieval was tuned on) or the held-out set
+ * (questions.holdout.{en,ja}.json, other notes, written before the retrieval was tuned on the
+ * main set): a change that helps the main set but not the held-out one is overfitting.
+ */
+export type QuestionSetName = 'main' | 'holdout';
+
+export function loadQuestionSet(language: EvalLanguage, name: QuestionSetName = 'main'): QuestionSet {
+  const file = path.join(import.meta.dirname, name === 'main' ? `questions.${language}.json` : `questions.${name}.${language}.json`);
   const data = JSON.parse(readFileSync(file, 'utf8')) as { vault: string; questions: EvalQuestion[]; offTopic: string[] };
   return { language, vault: data.vault, questions: data.questions, offTopic: data.offTopic };
 }

@@ -46,7 +46,7 @@ const JA_QUESTION_WORDS = new Set(
   (
     'どう どうやって どうすれ どうしたら どの どこ どれ どんな いつ なぜ なに 何 いい よい 良い 教え くだ さい ください 下さい ですか ますか ですが ますが ' +
     'でき できる できます できない 方法 やり方 仕方 手順 知り 知る わかる 分かる わから 分から 場合 とき 時 ときの ときは だけ したい したら すれ すると ' +
-    'ほしい 欲しい たい 思い 思う 使い 使う 使っ 使え 行う 行い ある いる なる なっ おく みる みたい について 関し 関して 簡単 一番 まず 今 今日 次 よく すぐ とても もっと ちょっと 少し'
+    'くれ くれる もらう もらえ やすい にくい ほしい 欲しい たい 思い 思う 使い 使う 使っ 使え 行う 行い ある いる なる なっ おく みる みたい について 関し 関して 簡単 一番 まず 今 今日 次 よく すぐ とても もっと ちょっと 少し'
   ).split(/\s+/),
 );
 
@@ -83,26 +83,40 @@ function japaneseStem(word: string): string {
   return Array.from(cut).length >= 2 ? cut : word.slice(0, cut.length + 1);
 }
 
+const HIRAGANA_RE = /^[\p{Script=Hiragana}ー]+$/u;
+const SINGLE_HAN_RE = /^\p{Script=Han}$/u;
+
 /**
  * The content words of a CJK run: the segmenter's words without particles, auxiliaries and
  * question phrasing; a one-character word right after a content word is glued to it (使い|方,
- * 議事|録); katakana pieces the segmenter split are glued back (プラグ|イン).
+ * 議事|録) unless it is a verb stem (its kana ending follows: 一つ|選|んで, 順に|変|えたい);
+ * katakana pieces the segmenter split are glued back (プラグ|イン, アイコ|ン).
  */
 export function japaneseWords(run: string): string[] {
+  const segs = segmentWords(run);
   const out: string[] = [];
   let glue = false; // the previous segment was a content word, directly before this one
   let prevKatakana = false;
-  for (const seg of segmentWords(run)) {
-    // Short all-hiragana pieces are grammar or fragments (つれ of もつれ, よく), not subjects.
-    if (isFunctionWord(seg) || JA_QUESTION_WORDS.has(seg) || SHORT_HIRAGANA_RE.test(seg)) {
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    const katakana = KATAKANA_RE.test(seg);
+    const last = out.at(-1);
+    // A katakana piece continuing the previous one (アイコ|ン) is glued before anything else: alone it would look like a particle.
+    if (glue && prevKatakana && katakana && last !== undefined && (Array.from(seg).length <= 2 || Array.from(last).length <= 2)) {
+      out[out.length - 1] = last + seg;
+      continue;
+    }
+    // Short all-hiragana pieces are grammar or fragments (つれ of もつれ, よく), not subjects; so is
+    // the kana ending of a one-kanji verb (変|えたい, 並|ん).
+    const inflection = HIRAGANA_RE.test(seg) && i > 0 && SINGLE_HAN_RE.test(segs[i - 1]!);
+    if (isFunctionWord(seg) || JA_QUESTION_WORDS.has(seg) || SHORT_HIRAGANA_RE.test(seg) || inflection) {
       glue = false;
       prevKatakana = false;
       continue;
     }
-    const katakana = KATAKANA_RE.test(seg);
-    const last = out.at(-1);
     const single = Array.from(seg).length === 1;
-    if (glue && last !== undefined && ((single && !katakana) || (katakana && prevKatakana && (Array.from(seg).length <= 2 || Array.from(last).length <= 2)))) {
+    const verbStem = single && HIRAGANA_RE.test(segs[i + 1] ?? '') && !isFunctionWord(segs[i + 1]!);
+    if (glue && last !== undefined && single && !katakana && !verbStem) {
       out[out.length - 1] = last + seg;
     } else {
       out.push(seg);

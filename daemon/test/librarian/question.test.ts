@@ -30,6 +30,15 @@ describe('questionTerms', () => {
     expect(queries('議事録の使い方を教えて')).toEqual(['((議事 <-> 事録) | 議事録)', '((使い <-> い方) | 使い方)']);
   });
 
+  it('keeps a one-kanji verb apart from the word before it, without its kana ending, and glues split katakana', () => {
+    const texts = (q: string) => questionTerms(q).map((t) => t.text);
+    // 一つ|選|んで: 選 is a verb stem, not the end of 一つ; くれる asks.
+    expect(texts('ノートを一つ選んで開いてくれる機能')).toEqual(['ノート', '一つ', '選', '開', '機能']);
+    // 変|えたい: the ending is not a word; アイコ|ン|の: ン belongs to アイコン, not to the particle.
+    expect(texts('並び順を日時順に変えたい')).toEqual(['並び順', '日時', '順に', '変']);
+    expect(texts('アイコンの順番を入れ替えたい')).toEqual(['アイコン', '順番', '入れ替']);
+  });
+
   it('mixes scripts, drops duplicates and gives nothing for a question of function words only', () => {
     expect(queries('Obsidian Syncの設定とSync')).toEqual(['obsidian:*', 'sync:*', '設定']);
     expect(queries('What is it? Is it possible?')).toEqual([]);
