@@ -3,6 +3,7 @@ import { assistantEndpoints } from './assistants';
 import { conversationEndpoints } from './conversations';
 import { endpoint, type Endpoint } from './endpoint';
 import { healthEndpoints } from './health';
+import { librarianEndpoints } from './librarian';
 import { metricsEndpoints } from './metrics';
 import { personaEndpoints } from './personas';
 import { preferenceEndpoints } from './preferences';
@@ -30,4 +31,5 @@ export const API_ENDPOINTS: Record<string, Record<string, Endpoint>> = {
   search: searchEndpoints,
   assistants: assistantEndpoints,
   conversations: conversationEndpoints,
+  librarian: librarianEndpoints,
 };

@@ -519,9 +519,15 @@ export const librarianAssistant = pgTable(
     id: id(),
     name: varchar('name', { length: 100 }).notNull().default('司書AI'),
     description: text('description').default('Obsidian知識管理を専門とするAI秘書'),
-    aiProvider: varchar('ai_provider', { length: 50 }).$type<AiProvider>().notNull(),
-    model: varchar('model', { length: 100 }).notNull(),
+    /**
+     * Nullable here (NOT NULL in the design), like api_key_encrypted: the librarian answers with the
+     * assistant in assistant_id (its provider, model, key and persona), so these stay null. See docs/schema.md.
+     */
+    aiProvider: varchar('ai_provider', { length: 50 }).$type<AiProvider>(),
+    model: varchar('model', { length: 100 }),
     apiKeyEncrypted: text('api_key_encrypted'),
+    /** The AI assistant the librarian uses (issue 4); null until one is chosen. */
+    assistantId: ref('assistant_id'),
     isActive: boolean('is_active').notNull().default(true),
     specialization: text('specialization')
       .array()
@@ -534,7 +540,9 @@ export const librarianAssistant = pgTable(
   },
   (t) => [
     check('librarian_assistant_ai_provider_check', oneOf(t.aiProvider, AI_PROVIDERS)),
+    foreignKey({ name: 'librarian_assistant_assistant_id_fk', columns: [t.assistantId], foreignColumns: [aiAssistants.id] }).onDelete('set null'),
     index('idx_librarian_active').on(t.isActive),
+    index('idx_librarian_assistant').on(t.assistantId),
   ],
 );
 

@@ -94,7 +94,7 @@ export async function insertFixture(db: Db): Promise<Fixture> {
     await db.insert(t.messages).values({ conversationId: conversation.id, senderType: 'user', senderId: user.id, content: 'こんにちは' }).returning(),
   );
   const obsidian = first(await db.insert(t.obsidianIntegrationSettings).values({ vaultPath: '/vault' }).returning());
-  const librarian = first(await db.insert(t.librarianAssistant).values({ aiProvider: 'openai_compatible', model: 'qwen' }).returning());
+  const librarian = first(await db.insert(t.librarianAssistant).values({ aiProvider: 'openai_compatible', model: 'qwen', assistantId: assistant.id }).returning());
   const discussion = first(
     await db.insert(t.aiDiscussions).values({ title: 'D', topic: 'topic', discussionType: 'debate' }).returning(),
   );

@@ -143,7 +143,7 @@ describe.each(testDatabaseTargets())('migrations on $kind', (target) => {
       const applied = rowsOf<{ n: number | string }>(
         await database.db.execute(sql`SELECT count(*) AS n FROM drizzle.__drizzle_migrations`),
       );
-      expect(Number(applied[0]?.n)).toBe(6);
+      expect(Number(applied[0]?.n)).toBe(7);
     } finally {
       await cleanup();
     }
