@@ -5,6 +5,8 @@ import { nodeLaunchHost } from './daemon/node-launcher';
 import { DaemonStarter } from './daemon-starter';
 import { setErrorLanguage } from './errors';
 import { I18n } from './i18n';
+import { openPluginSettings } from './note-tools/editor';
+import { registerNoteCommands } from './note-tools/note-commands';
 import { parseSettings, type HishoSettings } from './settings';
 import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
@@ -39,7 +41,8 @@ export default class HishoPlugin extends Plugin {
 
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
-    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
+    const openSettings = () => openPluginSettings(this.app, this.manifest.id);
+    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings }));
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps));
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps));
     for (const key of Object.keys(VIEWS) as ViewKey[]) {
@@ -48,6 +51,7 @@ export default class HishoPlugin extends Plugin {
     }
 
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
+    registerNoteCommands(this, { monitor: this.monitor, i18n: this.i18n, vault: registration.vaultParam, startQuestion: (text) => this.startQuestion(text), openSettings });
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 
@@ -63,6 +67,13 @@ export default class HishoPlugin extends Plugin {
     if (previous.daemonUrl !== this.settings.daemonUrl || previous.token !== this.settings.token) {
       void this.monitor.check();
     }
+  }
+
+  /** Opens the Librarian's chat with `text` in its composer. */
+  private async startQuestion(text: string): Promise<void> {
+    await this.openView('librarian');
+    const view = this.app.workspace.getLeavesOfType(VIEWS.librarian.type)[0]?.view;
+    if (view instanceof LibrarianView) view.startQuestion(text);
   }
 
   /** Shows the view in the right sidebar, reusing an open one. */

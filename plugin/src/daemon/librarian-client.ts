@@ -94,27 +94,27 @@ export class LibrarianApi {
     return (await this.client.request('GET', `/api/v1/librarian/conversations/${conversationId}/messages?limit=500`, messageListSchema)).items;
   }
 
-  suggestTags(path: string, vault: string | undefined): Promise<TagSuggestionsView> {
-    return this.tool('tags', path, vault, tagSuggestionsSchema);
+  suggestTags(path: string, vault: string | undefined, signal?: AbortSignal): Promise<TagSuggestionsView> {
+    return this.tool('tags', path, vault, tagSuggestionsSchema, signal);
   }
 
-  categorize(path: string, vault: string | undefined): Promise<CategorizationView> {
-    return this.tool('categorize', path, vault, categorizationSchema);
+  categorize(path: string, vault: string | undefined, signal?: AbortSignal): Promise<CategorizationView> {
+    return this.tool('categorize', path, vault, categorizationSchema, signal);
   }
 
-  summarize(path: string, vault: string | undefined): Promise<SummaryView> {
-    return this.tool('summarize', path, vault, summarySchema);
+  summarize(path: string, vault: string | undefined, signal?: AbortSignal): Promise<SummaryView> {
+    return this.tool('summarize', path, vault, summarySchema, signal);
   }
 
-  suggestLinks(path: string, vault: string | undefined): Promise<LinkSuggestionsView> {
-    return this.tool('links', path, vault, linkSuggestionsSchema);
+  suggestLinks(path: string, vault: string | undefined, signal?: AbortSignal): Promise<LinkSuggestionsView> {
+    return this.tool('links', path, vault, linkSuggestionsSchema, signal);
   }
 
   templates(vault: string | undefined): Promise<TemplateListView> {
     return this.client.request('GET', `/api/v1/templates${queryString({ vault })}`, templateListSchema);
   }
 
-  private tool<T>(route: string, path: string, vault: string | undefined, schema: z.ZodMiniType<T>): Promise<T> {
-    return this.client.withTimeout(AI_CALL_TIMEOUT_MS).request('POST', `/api/v1/librarian/${route}`, schema, vault ? { path, vault } : { path });
+  private tool<T>(route: string, path: string, vault: string | undefined, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+    return this.client.withTimeout(AI_CALL_TIMEOUT_MS).request('POST', `/api/v1/librarian/${route}`, schema, vault ? { path, vault } : { path }, signal);
   }
 }

@@ -28,7 +28,10 @@ const MODES = ['vault', 'general', 'nothing_found'] as const satisfies readonly 
 const SOURCES = ['search', 'link', 'backlink'] as const satisfies readonly Passage['source'][];
 
 /** The librarian's settings, as the settings tab shows and changes them. */
-export type LibrarianSettingsView = Pick<LibrarianSettings, 'isActive' | 'assistantId' | 'configured' | 'problemMessage' | 'specialization' | 'searchStrategies'> & {
+export type LibrarianSettingsView = Pick<
+  LibrarianSettings,
+  'isActive' | 'assistantId' | 'configured' | 'problemMessage' | 'specialization' | 'searchStrategies' | 'knowledgeCategories'
+> & {
   assistant: Pick<NonNullable<LibrarianSettings['assistant']>, 'id' | 'name' | 'provider' | 'model'> | null;
 };
 export const librarianSettingsSchema: z.ZodMiniType<LibrarianSettingsView> = z.object({
@@ -39,6 +42,8 @@ export const librarianSettingsSchema: z.ZodMiniType<LibrarianSettingsView> = z.o
   problemMessage: z.nullable(z.string()),
   specialization: z.array(z.string()),
   searchStrategies: z.object({ passages: z.number(), expandLinks: z.boolean(), maxPassageChars: z.number() }),
+  // A record checked by hand: z.record would add 2 KB of zod to main.js.
+  knowledgeCategories: z.custom<Record<string, string>>((v) => typeof v === 'object' && v !== null && Object.values(v).every((d) => typeof d === 'string')),
 });
 
 export type PassageView = Pick<Passage, 'path' | 'title' | 'heading' | 'text' | 'source'>;

@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { CitationView, LibrarianMessageView } from '../../../daemon/librarian-schemas';
+import type { Translate } from '../../../i18n';
+import type { NoteHost } from '../host';
+import { answerParts, STOPPED, uniqueCitations } from './chat-state';
+
+/** Reasons the daemon stores for a reply the person cut off (the pane's own, and the daemon's for a client gone away). */
+const STOP_REASONS = new Set([STOPPED, 'cancelled']);
+
+/** The longest passage shown on hover; the whole one is under "Sources". */
+const HOVER_CHARS = 400;
+
+interface AnswerProps {
+  message: LibrarianMessageView;
+  host: NoteHost;
+  t: Translate;
+  /** Asks the same question again, allowing an answer from general knowledge; null when there is no question to repeat. */
+  onAskGeneral: (() => void) | null;
+}
+
+function hoverText(citation: CitationView): string | undefined {
+  const text = citation.passage?.text;
+  if (!text) return undefined;
+  return text.length > HOVER_CHARS ? `${text.slice(0, HOVER_CHARS)}…` : text;
+}
+
+function CitationLink({ citation, text, host }: { citation: CitationView; text: string; host: NoteHost }) {
+  return (
+    <a
+      class="hisho-citation"
+      href="#"
+      data-path={citation.path}
+      title={hoverText(citation)}
+      onClick={(evt) => {
+        evt.preventDefault();
+        host.openNote(citation.path, host.isMod(evt));
+      }}
+    >
+      {text}
+    </a>
+  );
+}
+
+/** A stored reply of the librarian: its text with clickable citations, the passages they came from, copy and insert. */
+export function Answer({ message, host, t, onAskGeneral }: AnswerProps) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setCopied(false), [message.id]);
+  const sources = uniqueCitations(message.citations);
+  const nothingFound = message.mode === 'nothing_found';
+
+  const copy = () => void navigator.clipboard.writeText(message.content).then(() => setCopied(true));
+
+  return (
+    <div class="hisho-answer" data-id={message.id} data-mode={message.mode ?? ''} data-incomplete={String(message.incomplete)}>
+      {message.mode === 'general' && <p class="hisho-answer-note">{t('chat.general')}</p>}
+      <div class="hisho-answer-text">
+        {answerParts(message.content, message.citations).map((part, i) =>
+          part.kind === 'link' ? <CitationLink key={i} citation={part.citation} text={part.text} host={host} /> : part.text,
+        )}
+      </div>
+      {message.incomplete && (
+        <p class="hisho-answer-incomplete">{STOP_REASONS.has(message.reason ?? '') ? t('chat.stopped') : t('chat.cut')}</p>
+      )}
+      {nothingFound && onAskGeneral && (
+        <button type="button" class="hisho-ask-general" onClick={onAskGeneral}>
+          {t('chat.ask-general')}
+        </button>
+      )}
+      {sources.length > 0 && (
+        <details class="hisho-sources">
+          <summary>{t('chat.sources', { count: sources.length })}</summary>
+          <ul>
+            {sources.map((c) => (
+              <li key={c.path} class="hisho-source" data-path={c.path}>
+                <CitationLink citation={c} text={c.passage?.heading && c.passage.heading !== c.title ? `${c.title} > ${c.passage.heading}` : c.title} host={host} />
+                {c.passage && <blockquote class="hisho-source-passage">{c.passage.text}</blockquote>}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {!nothingFound && message.content && (
+        <div class="hisho-answer-actions">
+          <button type="button" class="hisho-answer-copy" onClick={copy}>
+            {copied ? t('connection.copied') : t('connection.copy')}
+          </button>
+          <button type="button" class="hisho-answer-insert" onClick={() => host.insertText(message.content)}>
+            {t('chat.insert')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
