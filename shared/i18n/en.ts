@@ -263,6 +263,14 @@ export const en = {
   'lib.categories': 'Categories',
   'lib.categories.desc': 'One per line: “name: what belongs in it”. Used when the vault has no category mappings.',
   'lib.categories.error': 'Start each line with the category’s name.',
+  'librarian.ai.problem.no-assistant': 'The librarian has no AI assistant yet. Add an assistant, then choose it as the librarian’s assistant in the Hisho settings.',
+  'librarian.ai.problem.assistant-missing': 'The librarian’s assistant was deleted. Choose another assistant for the librarian in the Hisho settings.',
+  'librarian.ai.problem.assistant-inactive': 'The librarian’s assistant “{name}” is turned off. Turn it on, or choose another assistant for the librarian in the Hisho settings.',
+  'librarian.ai.problem.assistant-key-missing': 'The librarian’s assistant “{name}” has no usable API key. Enter its key in the Hisho settings.',
+  'librarian.ai.problem.librarian-inactive': 'The librarian is turned off. Turn it on in the Hisho settings.',
+  'librarian.ai.nothing-found': 'Your vault has no notes about this, so the librarian does not answer from general knowledge. Ask again with general knowledge allowed to get a general answer.',
+  'librarian.ai.no-categories': 'There are no categories to choose from. Set the vault’s category mappings (or the librarian’s knowledge categories) in the Hisho settings.',
+  'librarian.ai.note-empty': 'The note “{path}” has no text to work with.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -261,4 +261,12 @@ export const ja: Messages = {
   'lib.categories': 'カテゴリー',
   'lib.categories.desc': '1 行に 1 つ「名前: 含まれるもの」。保管庫にカテゴリー対応がないときに使います。',
   'lib.categories.error': '各行をカテゴリー名から始めてください。',
+  'librarian.ai.problem.no-assistant': '司書AIのアシスタントがまだ設定されていません。アシスタントを追加し、Hishoの設定で司書AIのアシスタントとして選んでください。',
+  'librarian.ai.problem.assistant-missing': '司書AIのアシスタントは削除されました。Hishoの設定で別のアシスタントを選んでください。',
+  'librarian.ai.problem.assistant-inactive': '司書AIのアシスタント「{name}」は無効になっています。有効にするか、Hishoの設定で別のアシスタントを選んでください。',
+  'librarian.ai.problem.assistant-key-missing': '司書AIのアシスタント「{name}」に使えるAPIキーがありません。Hishoの設定でキーを入力してください。',
+  'librarian.ai.problem.librarian-inactive': '司書AIは無効になっています。Hishoの設定で有効にしてください。',
+  'librarian.ai.nothing-found': '保管庫にはこの質問に関するノートが見つかりませんでした。一般的な知識では答えません。一般的な回答が必要な場合は、一般知識を許可してもう一度質問してください。',
+  'librarian.ai.no-categories': '選べるカテゴリーがありません。Hishoの設定で保管庫のカテゴリー対応（または司書AIの知識カテゴリー）を設定してください。',
+  'librarian.ai.note-empty': 'ノート「{path}」には扱える本文がありません。',
 };

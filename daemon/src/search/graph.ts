@@ -192,3 +192,35 @@ export async function unresolvedLinks(db: Db, vaultId: number, limit: number) {
     sources: (typeof r.sources === 'string' ? (JSON.parse(r.sources) as Array<{ path: string; line: number }>) : r.sources ?? []).slice(0, 20).map((s) => ({ path: s.path, line: Number(s.line) })),
   }));
 }
+
+export interface LinkNeighbour {
+  /** The note the neighbour was found from. */
+  fromId: number;
+  id: number;
+  /** 'link': fromId links to it; 'backlink': it links to fromId. */
+  direction: 'link' | 'backlink';
+}
+
+/** The notes linked from and linking to each of `noteIds` (resolved links only, no self-links). */
+export async function linkNeighbours(db: Db, noteIds: number[], perNote = 50): Promise<LinkNeighbour[]> {
+  if (noteIds.length === 0) return [];
+  const ids = sql`ARRAY[${sql.join(noteIds.map((id) => sql`${id}`), sql`, `)}]::bigint[]`;
+  const list = await rows<{ from_id: number | string; id: number | string; direction: 'link' | 'backlink' }>(
+    db,
+    sql`SELECT from_id, id, direction FROM (
+          SELECT DISTINCT l.source_note_id AS from_id, l.resolved_note_id AS id, 'link' AS direction FROM note_links l
+          WHERE l.source_note_id = ANY(${ids}) AND l.resolved_note_id IS NOT NULL AND l.resolved_note_id <> l.source_note_id
+          UNION
+          SELECT DISTINCT l.resolved_note_id, l.source_note_id, 'backlink' FROM note_links l
+          WHERE l.resolved_note_id = ANY(${ids}) AND l.resolved_note_id <> l.source_note_id) AS x
+        ORDER BY from_id, direction, id`,
+  );
+  const counts = new Map<number, number>();
+  return list.flatMap((r) => {
+    const from = Number(r.from_id);
+    const n = counts.get(from) ?? 0;
+    if (n >= perNote) return [];
+    counts.set(from, n + 1);
+    return [{ fromId: from, id: Number(r.id), direction: r.direction }];
+  });
+}

@@ -175,7 +175,7 @@ const or = (alts: string[]): string => {
 const chain = (tokens: string[]): string => (tokens.length === 1 ? tokens[0]! : `(${tokens.join(' <-> ')})`);
 
 /** A CJK word: one character → prefix (it starts a bigram or ends a run); else its bigram phrase, or the word token. */
-function cjkWordQuery(word: string): string {
+export function cjkWordQuery(word: string): string {
   const chars = Array.from(word);
   if (chars.length === 1) return `${word}:*`;
   const phrase = chain(bigrams(word));
@@ -183,7 +183,7 @@ function cjkWordQuery(word: string): string {
 }
 
 /** A Latin word: its parts in a row, or the glued form; c++ is its spelled form. */
-function latinQuery(p: Extract<Piece, { kind: 'latin' }>, prefix: boolean): string {
+export function latinQuery(p: Extract<Piece, { kind: 'latin' }>, prefix: boolean): string {
   if (p.spelled) return prefix ? `${p.spelled}:*` : p.spelled;
   const parts = p.parts.slice();
   if (prefix) parts[parts.length - 1] = `${parts[parts.length - 1]}:*`;

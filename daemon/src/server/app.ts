@@ -15,6 +15,7 @@ import type { AppEnv } from './route';
 import { assistantRoutes } from './routes/assistants';
 import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
+import { librarianRoutes } from './routes/librarian';
 import { metricsRoutes } from './routes/metrics';
 import { personaRoutes } from './routes/personas';
 import { preferenceRoutes } from './routes/preferences';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', conversationRoutes(deps));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
+  api.route('/', librarianRoutes(deps));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));

@@ -33,12 +33,12 @@ type MessageRow = typeof messages.$inferSelect;
 const messageCount = sql<number>`(select count(*) from messages m where m.conversation_id = conversations.id)`.mapWith(Number);
 const lastMessageAt = sql<string | null>`(select max(m.created_at) from messages m where m.conversation_id = conversations.id)`;
 
-function conversationColumns() {
+export function conversationColumns() {
   const { id, title, conversationType, status, createdBy, participantAssistantIds, metadata, createdAt, updatedAt, deletedAt } = conversations;
   return { id, title, conversationType, status, createdBy, participantAssistantIds, metadata, createdAt, updatedAt, deletedAt, messageCount, lastMessageAt };
 }
 
-const toApi = (c: ConversationRow & { messageCount: number; lastMessageAt: string | Date | null }): ConversationApi => ({
+export const toApi = (c: ConversationRow & { messageCount: number; lastMessageAt: string | Date | null }): ConversationApi => ({
   id: c.id,
   title: c.title,
   assistantId: c.participantAssistantIds?.[0] ?? 0,
@@ -87,7 +87,7 @@ async function chatAssistant(db: Db, assistantId: number) {
   return row;
 }
 
-async function personaParts(db: Db, assistant: typeof aiAssistants.$inferSelect) {
+export async function personaParts(db: Db, assistant: typeof aiAssistants.$inferSelect) {
   const base = { assistantName: assistant.name, assistantDescription: assistant.description };
   if (!assistant.personaId) return base;
   const [p] = await db

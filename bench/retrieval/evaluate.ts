@@ -1,0 +1,51 @@
+/**
+ * The librarian's retrieval evaluation (issue 4, item 7): questions a user would ask about the
+ * Obsidian help vaults (`../shared/corpus/obsidian-help-{en,ja}`), each with the note that answers
+ * it (questions.{en,ja}.json, written for this project). Recall@k = how often that note is among
+ * the first k passages the librarian would send to the model.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type EvalLanguage = 'en' | 'ja';
+
+export interface EvalQuestion {
+  question: string;
+  /** Vault-relative path of the note that answers it. */
+  path: string;
+}
+
+export interface QuestionSet {
+  language: EvalLanguage;
+  /** The corpus vault's folder name under ../shared/corpus. */
+  vault: string;
+  questions: EvalQuestion[];
+}
+
+export interface RecallResult {
+  language: EvalLanguage;
+  k: number;
+  hits: number;
+  n: number;
+  recall: number;
+  /** Each missed question with the paths that came back instead. */
+  misses: Array<{ question: string; expected: string; got: string[] }>;
+}
+
+export function loadQuestionSet(language: EvalLanguage): QuestionSet {
+  const file = path.join(import.meta.dirname, `questions.${language}.json`);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { vault: string; questions: EvalQuestion[] };
+  return { language, vault: data.vault, questions: data.questions };
+}
+
+/** Runs every question through `retrieve` (the passages' note paths, best first) and counts hits in the first k. */
+export async function recallAt(set: QuestionSet, k: number, retrieve: (question: string) => Promise<string[]>, questions = set.questions): Promise<RecallResult> {
+  let hits = 0;
+  const misses: RecallResult['misses'] = [];
+  for (const q of questions) {
+    const got = (await retrieve(q.question)).slice(0, k);
+    if (got.includes(q.path)) hits++;
+    else misses.push({ question: q.question, expected: q.path, got });
+  }
+  return { language: set.language, k, hits, n: questions.length, recall: questions.length ? hits / questions.length : 0, misses };
+}

@@ -1,0 +1,155 @@
+/**
+ * A question in natural language → the terms to search the index with.
+ *
+ * A question is not a search query: "How do I move a note to another folder?" or
+ * 「ノートを別のフォルダに移動するにはどうすればいいですか」 is mostly words that say nothing about
+ * the vault. So the words are cut with the search tokenizer (Intl.Segmenter for Japanese), then
+ * - function words and question phrasing are dropped (English stop words; Japanese particles,
+ *   auxiliaries and 教えて/ください/どうすれば…), and one-character words when longer ones remain;
+ * - English words are reduced to a crude stem matched as a prefix (tags → tag:*, linking → link:*,
+ *   libraries → librar:*), because the index does not stem;
+ * - katakana pieces the segmenter splits (プラグ|イン) are glued back (プラグイン).
+ * Each term becomes its own tsquery (as the search does it: a CJK word is the phrase of its
+ * bigrams, so it is found inside longer words), so the caller can weigh terms by how rare they are
+ * and rank notes by how many of them they hold instead of requiring all (long questions still match).
+ */
+import { cjkWordQuery, latinQuery } from '../search/query';
+import { isFunctionWord, normalizeText, pieces, segmentWords } from '../search/tokenize';
+
+export interface QuestionTerm {
+  /** The normalised word (or stem) to find in passages: NFKC, lower case. */
+  text: string;
+  /** Its tsquery for to_tsquery('simple', …). */
+  query: string;
+  /** CJK text is matched anywhere; Latin words at the start of a word (prefix). */
+  cjk: boolean;
+}
+
+/** More terms than this are not used (the first ones, in question order). */
+export const MAX_QUESTION_TERMS = 16;
+
+const EN_STOP_WORDS = new Set(
+  (
+    'a about above after again all also am an and another any anything are aren as at be because been before being below between both but by ' +
+    'can cannot could did didn do does doesn doing don done down during each either else etc ever every few for from further get gets getting ' +
+    'give go going got had has hasn have haven having he her here hers him his how however i if in into is isn it its itself just ' +
+    'know let like ll made make makes me might mine more most much must my myself need needs no nor not now of off often on once only or other ' +
+    'our ours out over own please possible re really s same see shall she should so some something still such sure t tell than that the their ' +
+    'theirs them then there these they thing things this those through to too try trying under until up upon us use used uses using ve very want wants ' +
+    'was wasn way ways we were what whats when where whether which while who whom whose why will with within without won would wouldn ' +
+    'yes yet you your yours yourself able against among across along via per explain describe simple simply easy easily best good better'
+  ).split(/\s+/),
+);
+
+/** Japanese words of asking (not of the subject): how, please tell me, can I… */
+const JA_QUESTION_WORDS = new Set(
+  (
+    'どう どうやって どうすれ どうしたら どの どこ どれ どんな いつ なぜ なに 何 いい よい 良い 教え くだ さい ください 下さい ですか ますか ですが ますが ' +
+    'でき できる できます できない 方法 やり方 仕方 手順 知り 知る わかる 分かる わから 分から 場合 とき 時 ときの ときは だけ したい したら すれ すると ' +
+    'ほしい 欲しい たい 思い 思う 使い 使う 使っ 使え 行う 行い ある いる なる なっ おく みる みたい について 関し 関して 簡単 一番 まず 今 今日 次 よく すぐ とても もっと ちょっと 少し'
+  ).split(/\s+/),
+);
+
+const KATAKANA_RE = /^[\p{Script=Katakana}ー]+$/u;
+const SHORT_HIRAGANA_RE = /^[\p{Script=Hiragana}ー]{1,2}$/u;
+
+/** A crude English stem, matched as a prefix: plurals, -ing, -ed and a final -e go. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3);
+  if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
+  // "embedd" (embedded) → "embed", "stopp" → "stop"
+  if (w !== word && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
+  return w.length >= 3 ? w : word;
+}
+
+const HIRAGANA_TAIL_RE = /[\p{Script=Hiragana}]+$/u;
+const HAS_HAN_RE = /\p{Script=Han}/u;
+
+/**
+ * A Japanese content word as the index should find it: a verb or adjective loses its kana ending
+ * (切り替える → 切り替, 選ぶ → 選), so 切り替え, 切り替わる and 選択 match too.
+ */
+function japaneseStem(word: string): string {
+  if (!HAS_HAN_RE.test(word)) return word;
+  const cut = word.replace(HIRAGANA_TAIL_RE, '');
+  if (cut.length === 0 || cut === word) return word;
+  // One kanji alone would match every word it starts (教 → 教育); keep one kana (教え).
+  return Array.from(cut).length >= 2 ? cut : word.slice(0, cut.length + 1);
+}
+
+/**
+ * The content words of a CJK run: the segmenter's words without particles, auxiliaries and
+ * question phrasing; a one-character word right after a content word is glued to it (使い|方,
+ * 議事|録); katakana pieces the segmenter split are glued back (プラグ|イン).
+ */
+export function japaneseWords(run: string): string[] {
+  const out: string[] = [];
+  let glue = false; // the previous segment was a content word, directly before this one
+  let prevKatakana = false;
+  for (const seg of segmentWords(run)) {
+    // Short all-hiragana pieces are grammar or fragments (つれ of もつれ, よく), not subjects.
+    if (isFunctionWord(seg) || JA_QUESTION_WORDS.has(seg) || SHORT_HIRAGANA_RE.test(seg)) {
+      glue = false;
+      prevKatakana = false;
+      continue;
+    }
+    const katakana = KATAKANA_RE.test(seg);
+    const last = out.at(-1);
+    const single = Array.from(seg).length === 1;
+    if (glue && last !== undefined && ((single && !katakana) || (katakana && prevKatakana && (Array.from(seg).length <= 2 || Array.from(last).length <= 2)))) {
+      out[out.length - 1] = last + seg;
+    } else {
+      out.push(seg);
+    }
+    glue = true;
+    prevKatakana = katakana;
+  }
+  return out.map(japaneseStem);
+}
+
+/** The search terms of a question, most informative words first in question order; [] when none is left. */
+export function questionTerms(question: string): QuestionTerm[] {
+  const strong: QuestionTerm[] = [];
+  const short: QuestionTerm[] = [];
+  const seen = new Set<string>();
+  const add = (list: QuestionTerm[], term: QuestionTerm) => {
+    if (seen.has(term.query)) return;
+    seen.add(term.query);
+    list.push(term);
+  };
+  for (const p of pieces(question)) {
+    if (p.kind === 'latin') {
+      const words = p.parts.filter((w) => !EN_STOP_WORDS.has(w) && !(w.length === 1 && !/\d/.test(w)));
+      if (p.spelled || (p.parts.length > 1 && words.length > 0)) {
+        // A compound (pop-out, c++, v1.2) stays one term, as the search writes it.
+        add(strong, { text: normalizeText(p.parts[0]!), query: latinQuery(p, false), cjk: false });
+        continue;
+      }
+      const word = words[0];
+      if (word === undefined) continue;
+      if (/^\d+$/.test(word)) {
+        add(short, { text: word, query: word, cjk: false });
+        continue;
+      }
+      const s = stem(word);
+      // A short word that was not stemmed (dog, sit, app) is matched whole, or with an s
+      // (sit:* would find "site"); a stem or a longer word as a prefix (tag:* finds tags, tagged).
+      const query = s === word && s.length <= 3 ? `(${s} | ${s}s)` : `${s}:*`;
+      add(strong, { text: s, query, cjk: false });
+      continue;
+    }
+    for (const word of japaneseWords(p.text)) {
+      if (JA_QUESTION_WORDS.has(word)) continue;
+      add(strong, { text: word, query: cjkWordQuery(word), cjk: true });
+    }
+  }
+  // One-character words (別, 見) and bare numbers only when nothing better is left.
+  return (strong.length > 0 ? strong : short).slice(0, MAX_QUESTION_TERMS);
+}
+
