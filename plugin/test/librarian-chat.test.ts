@@ -164,11 +164,14 @@ describe('the chat, as the events of an answer arrive', () => {
 
   it('shows the daemon’s sentence on an error event, with the partial answer it stored as incomplete', () => {
     const base: ChatAction[] = [{ type: 'ask', question: 'q' }, ...asEvents([{ type: 'user', message: message({ content: 'q' }) }, { type: 'delta', text: 'Part' }])];
+    // Stored as incomplete: shown with its reason, as the daemon will give it back.
     const stored = replay([...base, ...asEvents([{ type: 'error', code: 'timeout', message: 'The model did not answer in time.', messageId: 12 }])]);
-    expect(stored.failure).toEqual({ kind: 'answer', code: 'timeout', message: 'The model did not answer in time.' });
-    expect(stored.messages[1]).toMatchObject({ id: 12, content: 'Part', incomplete: true, reason: 'timeout' });
+    expect(stored.failure).toBeNull();
+    expect(stored.messages[1]).toMatchObject({ id: 12, content: 'Part', incomplete: true, reason: 'The model did not answer in time.' });
+    // Nothing stored: the sentence is the failure.
     const nothing = replay([...base, ...asEvents([{ type: 'error', code: 'unauthorized', message: 'Key refused.', messageId: null }])]);
     expect(nothing.messages).toHaveLength(1);
+    expect(nothing.failure).toEqual({ kind: 'answer', code: 'unauthorized', message: 'Key refused.' });
     expect(nothing.unsent).toBeNull();
   });
 
@@ -176,7 +179,7 @@ describe('the chat, as the events of an answer arrive', () => {
     const base: ChatAction[] = [{ type: 'ask', question: 'q' }, ...asEvents([{ type: 'user', message: message({ content: 'q' }) }, { type: 'delta', text: 'Par' }])];
     const ended = replay([...base, { type: 'ended' }]);
     expect(ended.failure).toEqual({ kind: 'ended' });
-    expect(ended.messages[1]).toMatchObject({ content: 'Par', incomplete: true });
+    expect(ended.messages[1]).toMatchObject({ content: 'Par', incomplete: true, reason: null });
     const error = new DaemonError({ code: 'refused', url: 'u' });
     expect(replay([...base, { type: 'failed', error }]).failure).toEqual({ kind: 'request', error });
     // After a complete answer, the end of the stream changes nothing.

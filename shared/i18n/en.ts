@@ -239,6 +239,8 @@ export const en = {
   'template.untitled': 'Untitled',
   'template.no-folder': 'No template folder is set for this vault.',
   'template.missing': 'The template folder “{folder}” does not exist.',
+  'template.folder': 'Template folder',
+  'template.use-folder': 'Use this folder',
   'template.empty': 'The template folder “{folder}” has no templates.',
 
   'lib.heading': 'Librarian AI',

@@ -237,6 +237,8 @@ export const ja: Messages = {
   'template.untitled': '無題',
   'template.no-folder': 'この保管庫にはテンプレートフォルダーが設定されていません。',
   'template.missing': 'テンプレートフォルダー「{folder}」がありません。',
+  'template.folder': 'テンプレートフォルダー',
+  'template.use-folder': 'このフォルダーを使う',
   'template.empty': 'テンプレートフォルダー「{folder}」にテンプレートがありません。',
 
   'lib.heading': '司書AI',

@@ -23,6 +23,7 @@ import {
   type TagSuggestionsView,
   type TemplateListView,
 } from './librarian-schemas';
+import { registeredVaultSchema } from './schemas';
 import type { SseEvent } from './sse';
 
 export type AskBody = BodyOf<typeof librarianEndpoints.ask>;
@@ -112,6 +113,11 @@ export class LibrarianApi {
 
   templates(vault: string | undefined): Promise<TemplateListView> {
     return this.client.request('GET', `/api/v1/templates${queryString({ vault })}`, templateListSchema);
+  }
+
+  /** Sets the vault's template folder (vault-relative), where "New note from template" finds its templates. */
+  async setTemplateFolder(vaultId: string, folder: string): Promise<void> {
+    await this.client.request('PATCH', `/api/v1/vaults/${encodeURIComponent(vaultId)}`, registeredVaultSchema, { templateFolder: folder });
   }
 
   private tool<T>(route: string, path: string, vault: string | undefined, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {

@@ -2,7 +2,6 @@ import { Notice, TFile, type App, type Plugin } from 'obsidian';
 import { renderTemplate, type TemplateContext } from '../../../shared/templates/render';
 import type { ConnectionMonitor } from '../connection';
 import { LibrarianApi } from '../daemon/librarian-client';
-import type { TemplateListView } from '../daemon/librarian-schemas';
 import type { I18n, MessageKey } from '../i18n';
 import { daemonClient } from '../views/librarian/daemon';
 import { insertAtCursor } from './editor';
@@ -114,20 +113,33 @@ export function registerNoteCommands(plugin: Plugin, deps: NoteCommandDeps): voi
     id: 'new-note-from-template',
     name: t('command.new-from-template'),
     callback: () =>
-      openToolModal<TemplateListView>(app, {
+      openToolModal(app, {
         title: t('command.new-from-template'),
         waiting: t('librarian.loading'),
-        load: async () => (await api()).templates(vault()),
-        result: (list, close) => (
-          <TemplateForm
-            list={list}
-            t={t}
-            create={async (template, title) => {
-              await createFromTemplate(app, template.content, title, { locale: i18n.language, untitled: t('template.untitled') });
-              close();
-            }}
-          />
-        ),
+        load: async () => Promise.all([(await api()).templates(vault()), coreTemplateSettings(app)]),
+        result: ([list, core], close) => {
+          const vaultId = vault();
+          return (
+            <TemplateForm
+              list={list}
+              t={t}
+              suggestedFolder={core.folder ?? ''}
+              setFolder={
+                vaultId === undefined
+                  ? null
+                  : async (folder) => {
+                      const daemon = await api();
+                      await daemon.setTemplateFolder(vaultId, folder);
+                      return daemon.templates(vaultId);
+                    }
+              }
+              create={async (template, title) => {
+                await createFromTemplate(app, template.content, title, { ...core, locale: i18n.language, untitled: t('template.untitled') });
+                close();
+              }}
+            />
+          );
+        },
         t,
         openSettings: deps.openSettings,
         cls: 'hisho-template-modal',
@@ -135,32 +147,35 @@ export function registerNoteCommands(plugin: Plugin, deps: NoteCommandDeps): voi
   });
 }
 
+/** What the new note's placeholders are filled with, beside its title. */
+type TemplateFormats = Pick<TemplateContext, 'locale' | 'dateFormat' | 'timeFormat'>;
+
 /**
  * Creates a note from a template in the active note's folder (the vault's root without one),
- * named after `title` (numbered when taken), its placeholders filled with Obsidian's Templates
- * formats when that core plugin has them, and opens it.
+ * named after `title` (numbered when taken), and opens it.
  */
-async function createFromTemplate(app: App, template: string, title: string, options: { locale: TemplateContext['locale']; untitled: string }): Promise<TFile> {
+async function createFromTemplate(app: App, template: string, title: string, options: TemplateFormats & { untitled: string }): Promise<TFile> {
   const folder = app.workspace.getActiveFile()?.parent?.path ?? '';
   const taken = new Set(app.vault.getFiles().map((f) => f.path.toLowerCase()));
   const path = newNotePath(folder, title, (p) => taken.has(p.toLowerCase()), options.untitled);
-  const formats = await coreTemplateFormats(app);
-  const content = renderTemplate(template, { title: baseName(path), now: new Date(), locale: options.locale, ...formats });
+  const { locale, dateFormat, timeFormat } = options;
+  const content = renderTemplate(template, { title: baseName(path), now: new Date(), locale, dateFormat, timeFormat });
   const file = await app.vault.create(path, content);
   await app.workspace.openLinkText(file.path, '', false);
   return file;
 }
 
-/** The date and time formats of Obsidian's Templates core plugin (`<config>/templates.json`), when set. */
-async function coreTemplateFormats(app: App): Promise<Pick<TemplateContext, 'dateFormat' | 'timeFormat'>> {
+/** The folder and formats of Obsidian's Templates core plugin (`<config>/templates.json`), where set. */
+async function coreTemplateSettings(app: App): Promise<{ folder?: string; dateFormat?: string; timeFormat?: string }> {
+  const settings: { folder?: string; dateFormat?: string; timeFormat?: string } = {};
   try {
     const saved = JSON.parse(await app.vault.adapter.read(`${app.vault.configDir}/templates.json`)) as Record<string, unknown>;
-    const formats: Pick<TemplateContext, 'dateFormat' | 'timeFormat'> = {};
-    if (typeof saved.dateFormat === 'string' && saved.dateFormat.trim()) formats.dateFormat = saved.dateFormat;
-    if (typeof saved.timeFormat === 'string' && saved.timeFormat.trim()) formats.timeFormat = saved.timeFormat;
-    return formats;
+    for (const key of ['folder', 'dateFormat', 'timeFormat'] as const) {
+      const value = saved[key];
+      if (typeof value === 'string' && value.trim()) settings[key] = value;
+    }
   } catch {
     // The core plugin was never set up: Obsidian's defaults.
-    return {};
   }
+  return settings;
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CategorizationView, LinkSuggestionsView, SummaryView, TagSuggestionsView } from '../daemon/librarian-schemas';
 import type { Translate } from '../i18n';
+import { failureSentence } from '../views/librarian/error-text';
 import { tagKey } from './tags';
 
 /** The librarian's suggested tags, each with its reason, to tick and add; nothing is written before the person confirms. */
@@ -23,7 +24,7 @@ export function TagChoice({ result, t, apply }: { result: TagSuggestionsView; t:
     try {
       await apply(suggestions.filter((s) => chosen.has(s.tag)).map((s) => s.tag));
     } catch (e) {
-      setFailure(e instanceof Error ? e.message : String(e));
+      setFailure(failureSentence(e, t));
       setSaving(false);
     }
   };

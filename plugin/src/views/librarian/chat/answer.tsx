@@ -4,9 +4,6 @@ import type { Translate } from '../../../i18n';
 import type { NoteHost } from '../host';
 import { answerParts, STOPPED, uniqueCitations } from './chat-state';
 
-/** Reasons the daemon stores for a reply the person cut off (the pane's own, and the daemon's for a client gone away). */
-const STOP_REASONS = new Set([STOPPED, 'cancelled']);
-
 /** The longest passage shown on hover; the whole one is under "Sources". */
 const HOVER_CHARS = 400;
 
@@ -59,7 +56,7 @@ export function Answer({ message, host, t, onAskGeneral }: AnswerProps) {
         )}
       </div>
       {message.incomplete && (
-        <p class="hisho-answer-incomplete">{STOP_REASONS.has(message.reason ?? '') ? t('chat.stopped') : t('chat.cut')}</p>
+        <p class="hisho-answer-incomplete">{message.reason === STOPPED ? t('chat.stopped') : `${t('chat.cut')} ${message.reason ?? ''}`}</p>
       )}
       {nothingFound && onAskGeneral && (
         <button type="button" class="hisho-ask-general" onClick={onAskGeneral}>

@@ -43,9 +43,8 @@ export type ChatAction =
 
 export const NEW_CHAT: ChatState = Object.freeze({ conversationId: null, messages: [], pending: null, failure: null, unsent: null });
 
-/** Why a reply shown as incomplete was cut: the daemon's `reason`, or one of these when the pane cut it. */
+/** The reason of a reply the person stopped, until it is read back from the daemon (which stores its own sentence). */
 export const STOPPED = 'stopped';
-const CUT_OFF = 'cut_off';
 
 /**
  * The chat as the events of an answer arrive (pure, so every path is tested without a daemon).
@@ -63,9 +62,9 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
     case 'stopped':
       return pending ? cut(state, pending, STOPPED, null) : state;
     case 'failed':
-      return pending ? cut(state, pending, CUT_OFF, { kind: 'request', error: action.error }) : { ...state, failure: { kind: 'request', error: action.error } };
+      return pending ? cut(state, pending, null, { kind: 'request', error: action.error }) : { ...state, failure: { kind: 'request', error: action.error } };
     case 'ended':
-      return pending ? cut(state, pending, CUT_OFF, { kind: 'ended' }) : state;
+      return pending ? cut(state, pending, null, { kind: 'ended' }) : state;
     case 'opened':
       return { ...NEW_CHAT, conversationId: action.conversationId, messages: action.messages };
     case 'new':
@@ -84,24 +83,27 @@ function reduceEvent(state: ChatState, pending: PendingAnswer, event: AskEvent):
     case 'done':
       return { ...state, conversationId: event.message.conversationId, messages: [...state.messages, event.message], pending: null };
     case 'error': {
+      // messageId: the daemon stored the partial answer as incomplete, with the sentence as its reason
+      // (shown with it, as when the conversation is opened again); without one it stored nothing.
+      if (event.messageId !== null) {
+        const partial = incompleteReply(state, pending.text, event.message, event.messageId);
+        return { ...state, messages: [...state.messages, partial], pending: null };
+      }
       const failure: ChatFailure = { kind: 'answer', code: event.code, message: event.message };
-      // messageId: the daemon stored the partial answer as incomplete; without one it stored nothing.
-      if (event.messageId === null) return { ...state, pending: null, failure, unsent: pending.stored ? null : pending.question };
-      const partial = incompleteReply(state, pending.text, event.code, event.messageId);
-      return { ...state, messages: [...state.messages, partial], pending: null, failure };
+      return { ...state, pending: null, failure, unsent: pending.stored ? null : pending.question };
     }
   }
 }
 
 /** The answer ends here: what arrived is kept as incomplete once the question was stored. */
-function cut(state: ChatState, pending: PendingAnswer, reason: string, failure: ChatFailure | null): ChatState {
+function cut(state: ChatState, pending: PendingAnswer, reason: string | null, failure: ChatFailure | null): ChatState {
   if (!pending.stored) return { ...state, pending: null, failure, unsent: pending.question };
   // A local id (negative, never the daemon's) until the conversation is opened again from the daemon.
   const partial = incompleteReply(state, pending.text, reason, -(state.messages.length + 1));
   return { ...state, messages: [...state.messages, partial], pending: null, failure };
 }
 
-function incompleteReply(state: ChatState, text: string, reason: string, id: number): LibrarianMessageView {
+function incompleteReply(state: ChatState, text: string, reason: string | null, id: number): LibrarianMessageView {
   return { id, conversationId: state.conversationId ?? 0, role: 'assistant', content: text, incomplete: true, reason, mode: null, citations: [] };
 }
 
