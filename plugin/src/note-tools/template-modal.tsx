@@ -12,7 +12,7 @@ interface TemplateFormProps {
   create: (template: Template, title: string) => Promise<void>;
   /** Sets the vault's template folder and lists it; null when this vault cannot be changed from here. */
   setFolder: ((folder: string) => Promise<TemplateListView>) | null;
-  /** Obsidian's own template folder (the Templates core plugin's), offered when the vault has none. */
+  /** Obsidian's own template folder (the Templates core plugin's), offered first when the vault's has no templates. */
   suggestedFolder: string;
 }
 
@@ -21,7 +21,7 @@ export function TemplateForm({ list: initial, t, create, setFolder, suggestedFol
   const [list, setList] = useState(initial);
   const [index, setIndex] = useState(0);
   const [title, setTitle] = useState('');
-  const [folder, setFolderText] = useState(initial.folder ?? suggestedFolder);
+  const [folder, setFolderText] = useState(suggestedFolder || (initial.folder ?? ''));
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 

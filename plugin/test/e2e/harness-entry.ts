@@ -44,6 +44,12 @@ window.hishoHarness = {
   async runCommand(id: string) {
     await ready;
     const command = standin.commands.get(id.includes(':') ? id : `hisho:${id}`);
+    if (command?.checkCallback) {
+      // As Obsidian does: asks whether the command applies now, then runs it.
+      if (!command.checkCallback(true)) throw new Error(`command ${id} is not available now`);
+      command.checkCallback(false);
+      return;
+    }
     if (!command?.callback) throw new Error(`unknown command ${id}`);
     await command.callback();
   },

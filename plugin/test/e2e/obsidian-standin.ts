@@ -3,6 +3,7 @@
  * runs in a plain browser page. It mimics Obsidian's DOM layout (status bar, ribbon, right
  * sidebar) closely enough for screenshots; it is not a second Obsidian.
  */
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 // ---- Obsidian's DOM helpers on HTMLElement -------------------------------------------------
 interface DomElementInfo {
@@ -174,15 +175,30 @@ export class Events {
   }
 }
 
+export class TFolder {
+  constructor(readonly path: string) {}
+}
+
 export class TFile {
   readonly basename: string;
   readonly extension: string;
+  /** As in Obsidian, the vault's root folder has the path '/'. */
+  readonly parent: TFolder;
   constructor(readonly path: string) {
-    const name = path.slice(path.lastIndexOf('/') + 1);
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
     const dot = name.lastIndexOf('.');
     this.basename = dot > 0 ? name.slice(0, dot) : name;
     this.extension = dot > 0 ? name.slice(dot + 1) : '';
+    this.parent = new TFolder(slash < 0 ? '/' : path.slice(0, slash));
   }
+}
+
+/** A file of the vault's folder on disk, through the harness server (the page cannot touch the disk itself). */
+async function vaultFile(method: 'GET' | 'PUT', path: string, body?: string): Promise<string> {
+  const response = await fetch(`/vault-file?path=${encodeURIComponent(path)}`, { method, body });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.text();
 }
 
 /** The desktop adapter: the vault's folder on disk (the harness config's vaultPath). */
@@ -191,6 +207,90 @@ export class FileSystemAdapter {
   getBasePath(): string {
     return this.basePath;
   }
+  read(path: string): Promise<string> {
+    return vaultFile('GET', path);
+  }
+}
+
+/** The vault's files: those on disk when the page loaded (the harness lists them) and those created since. */
+export class Vault {
+  /** Not Obsidian's default name, as a person may choose: the plugin must ask for it, never assume it. */
+  readonly configDir = '.vault-config';
+  private readonly files = new Map<string, TFile>();
+  constructor(
+    readonly adapter: FileSystemAdapter | object,
+    paths: readonly string[],
+  ) {
+    for (const path of paths) this.files.set(path, new TFile(path));
+  }
+  getFiles(): TFile[] {
+    return [...this.files.values()];
+  }
+  getFileByPath(path: string): TFile | null {
+    return this.files.get(path) ?? null;
+  }
+  getAbstractFileByPath(path: string): TFile | null {
+    return this.getFileByPath(path);
+  }
+  /** As in Obsidian: refuses an existing path (compared regardless of case, as on Windows and macOS). */
+  async create(path: string, data: string): Promise<TFile> {
+    if (this.getFiles().some((f) => f.path.toLowerCase() === path.toLowerCase())) throw new Error('File already exists.');
+    await vaultFile('PUT', path, data);
+    const file = new TFile(path);
+    this.files.set(path, file);
+    return file;
+  }
+  read(file: TFile): Promise<string> {
+    return vaultFile('GET', file.path);
+  }
+  async modify(file: TFile, data: string): Promise<void> {
+    await vaultFile('PUT', file.path, data);
+  }
+}
+
+const FRONTMATTER = /^---\r?\n(?:([\s\S]*?)\r?\n)?---(?:\r?\n|$)/;
+
+export class FileManager {
+  constructor(private readonly vault: Vault) {}
+  /** As in Obsidian: the frontmatter as an object, changed by `fn`, written back as YAML (added when the note had none). */
+  async processFrontMatter(file: TFile, fn: (frontmatter: Record<string, unknown>) => void): Promise<void> {
+    const text = await this.vault.read(file);
+    const match = FRONTMATTER.exec(text);
+    const data = ((match ? parseYaml(match[1] ?? '') : null) ?? {}) as Record<string, unknown>;
+    fn(data);
+    const body = match ? text.slice(match[0].length) : text;
+    await this.vault.modify(file, `---\n${stringifyYaml(data)}---\n${body}`);
+  }
+  generateMarkdownLink(file: TFile, _sourcePath: string): string {
+    return `[[${file.basename}]]`;
+  }
+}
+
+/** Enough of CodeMirror's editor for inserting text at the cursor. */
+export class Editor {
+  private cursor = 0;
+  constructor(private value: string) {
+    this.cursor = value.length;
+  }
+  getValue(): string {
+    return this.value;
+  }
+  /** For tests: where the cursor is. */
+  setCursorOffset(offset: number): void {
+    this.cursor = offset;
+  }
+  replaceSelection(text: string): void {
+    this.value = this.value.slice(0, this.cursor) + text + this.value.slice(this.cursor);
+    this.cursor += text.length;
+  }
+}
+
+/** A note open in the main area, with its text in an editor. */
+export class MarkdownView {
+  constructor(
+    readonly file: TFile,
+    readonly editor: Editor,
+  ) {}
 }
 
 // ---- Workspace -------------------------------------------------------------------------------
@@ -244,10 +344,20 @@ export class Workspace extends Events {
   getActiveFile(): TFile | null {
     return this.activeFile;
   }
-  /** As in Obsidian, opening a note makes it the active file and fires 'file-open'. */
+  /** The note open in the main area (the last one opened), if any. */
+  markdownView: MarkdownView | null = null;
+  /** As in Obsidian, opening a note shows it in the main area, makes it the active file and fires 'file-open'. */
   async openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {
     this.openedLinks.push({ linktext, sourcePath, newLeaf });
+    const text = await vaultFile('GET', linktext).catch(() => '');
+    this.markdownView = new MarkdownView(new TFile(linktext), new Editor(text));
     this.setActiveFile(linktext);
+  }
+  getActiveViewOfType<T>(type: abstract new (...args: never[]) => T): T | null {
+    return this.markdownView instanceof type ? this.markdownView : null;
+  }
+  getMostRecentLeaf(): { view: MarkdownView | null } | null {
+    return this.markdownView ? { view: this.markdownView } : null;
   }
   /** For tests: make a note active, as clicking it in the file explorer would. */
   setActiveFile(path: string | null): void {
@@ -283,7 +393,16 @@ export class Workspace extends Events {
 
 export class App {
   readonly workspace: Workspace;
-  readonly vault: { adapter: FileSystemAdapter | object };
+  readonly vault: Vault;
+  readonly fileManager: FileManager;
+  /** Obsidian's settings window (not in its typings; plugins open their tab through it). Records the tabs opened. */
+  readonly setting = {
+    openedTabs: [] as string[],
+    open(): void {},
+    openTabById(id: string): void {
+      this.openedTabs.push(id);
+    },
+  };
   readonly statusBarEl: HTMLElement;
   readonly ribbonEl: HTMLElement;
   constructor(root: HTMLElement) {
@@ -293,8 +412,9 @@ export class App {
     const right = div(root, 'workspace-split mod-right-split');
     this.statusBarEl = div(root, 'status-bar');
     this.workspace = new Workspace(right);
-    const vaultPath = (harnessConfig() as { vaultPath?: string }).vaultPath;
-    this.vault = { adapter: vaultPath ? new FileSystemAdapter(vaultPath) : {} };
+    const { vaultPath, vaultFiles } = harnessConfig() as { vaultPath?: string; vaultFiles?: string[] };
+    this.vault = new Vault(vaultPath ? new FileSystemAdapter(vaultPath) : {}, vaultFiles ?? []);
+    this.fileManager = new FileManager(this.vault);
   }
 }
 
@@ -340,6 +460,7 @@ export interface Command {
   id: string;
   name: string;
   callback?: () => unknown;
+  checkCallback?: (checking: boolean) => boolean | void;
 }
 
 export interface PluginManifest {
