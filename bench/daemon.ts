@@ -175,6 +175,15 @@ export class DaemonProcess {
     return { ms: performance.now() - t0, status: res.status, body };
   }
 
+  /** The librarian's passages for a question (GET /librarian/passages): note paths best first, and the elapsed ms. */
+  async passages(vaultId: number, q: string, limit = 5): Promise<{ ms: number; status: number; paths: string[]; relevant: boolean }> {
+    const params = new URLSearchParams({ q, limit: String(limit), vault: String(vaultId) });
+    const t0 = performance.now();
+    const res = await fetchRetry(`${this.url}/api/v1/librarian/passages?${params}`, { headers: { authorization: `Bearer ${this.token}` } }, true);
+    const body = (await res.json()) as { passages?: Array<{ path: string }>; relevant?: boolean };
+    return { ms: performance.now() - t0, status: res.status, paths: (body.passages ?? []).map((p) => p.path.normalize('NFC')), relevant: body.relevant === true };
+  }
+
   memory() {
     return procMemory(this.pid);
   }

@@ -6,6 +6,10 @@
  *   npm run bench -- --quick      the help vaults and tk42 only, 1 run, fewer edits and passes
  *   options: --db=pg|pglite|pg,pglite   --runs=N   --edits=N   --no-peer   --generated (ignore the corpora)
  *
+ * With the help vaults it also runs the librarian's retrieval evaluation (bench/retrieval: recall@5
+ * of the en/ja question sets through GET /librarian/passages); `npm run bench:retrieval` runs that
+ * alone, in process.
+ *
  * Prints a table and writes bench-results/<date>.json. The corpora are read in place and never
  * written; the edit latency runs on a copy in a temp folder.
  */
@@ -30,6 +34,7 @@ import {
   titleWords,
   type QuerySet,
 } from './queries';
+import { loadQuestionSet, recallAt, type EvalLanguage } from './retrieval/evaluate';
 import { dist, fmt, median, round, sleep, table, type Dist } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -168,6 +173,8 @@ interface DbResult {
     errors: string[];
   };
   recall?: Record<string, { hits: number; n: number; errors: number; misses: string[] }>;
+  /** The librarian's retrieval evaluation (bench/retrieval): recall@5 of the question sets, off-topic questions judged irrelevant, latency. */
+  librarian?: Partial<Record<EvalLanguage, { hits: number; n: number; offTopicRejected: number; offTopicN: number; ms: Dist; misses: string[] }>>;
 }
 
 async function withDatabase<T>(kind: 'postgres' | 'pglite', pgAdmin: string | undefined, fn: (env: { home: string; databaseUrl?: string }) => Promise<T>): Promise<T> {
@@ -257,6 +264,24 @@ async function runDatabase(kind: 'postgres' | 'pglite', pgAdmin: string | undefi
         result.recall[set] = { hits, n: tasks.length, errors: errs, misses: misses.slice(0, 15) };
         log(`  recall ${set}: ${hits}/${tasks.length}`);
       }
+    }
+
+    // The librarian's retrieval evaluation: the passages it would send to the model (top 5).
+    result.librarian = {};
+    for (const language of ['en', 'ja'] as const) {
+      const set = loadQuestionSet(language);
+      const vaultId = ids.get(set.vault);
+      if (vaultId === undefined) continue;
+      const times: number[] = [];
+      const r = await recallAt(set, 5, async (question) => {
+        const x = await d.passages(vaultId, question, 5);
+        times.push(x.ms);
+        return x.paths;
+      });
+      let rejected = 0;
+      for (const q of set.offTopic) if (!(await d.passages(vaultId, q, 5)).relevant) rejected++;
+      result.librarian[language] = { hits: r.hits, n: r.n, offTopicRejected: rejected, offTopicN: set.offTopic.length, ms: dist(times), misses: r.misses.map((m) => m.question) };
+      log(`  librarian recall@5 ${language}: ${r.hits}/${r.n}; off-topic judged irrelevant ${rejected}/${set.offTopic.length}`);
     }
 
     // Edit → searchable, on a copy in a temp folder (the corpora are never written).
@@ -517,6 +542,20 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
     });
   }
 
+  for (const language of ['en', 'ja'] as const) {
+    const n = dbs.find((d) => d.librarian?.[language])?.librarian?.[language]?.n;
+    if (n === undefined) continue;
+    figures.push({
+      figure: `Librarian recall@5, ${language} questions (${n})`,
+      unit: '',
+      values: per((d) => (d.librarian?.[language] ? d.librarian[language]!.hits / d.librarian[language]!.n : undefined)),
+      target: { op: '>=', value: 0.9, on: ['postgres', 'pglite'] },
+      note: 'the note that answers among the 5 passages sent to the model',
+    });
+    figures.push({ figure: `  off-topic ${language} questions judged irrelevant`, unit: '', values: per((d) => (d.librarian?.[language] ? d.librarian[language]!.offTopicRejected / d.librarian[language]!.offTopicN : undefined)) });
+    figures.push({ figure: `  passages via HTTP p95, ${language}`, unit: 'ms', values: per((d) => d.librarian?.[language]?.ms.p95) });
+  }
+
   const kinds = dbs.map((d) => d.kind);
   const header = ['Figure', 'Unit', ...kinds.map((k) => (k === 'postgres' ? 'PostgreSQL' : 'PGlite')), 'MiniSearch', 'Hisho/peer', 'Target', 'Met'];
   const digits = (unit: string) => (unit === '' ? 3 : unit === 'ms' ? 1 : unit === 's' ? 2 : 0);
@@ -545,6 +584,7 @@ function report(r: { startedAt: Date; loadBefore: string; loadAfter: string; p: 
   for (const d of dbs) {
     if (d.search?.errors.length) process.stdout.write(`${d.kind}: search errors: ${d.search.errors.join('; ')}\n`);
     for (const [set, x] of Object.entries(d.recall ?? {})) if (x.misses.length) process.stdout.write(`${d.kind} recall ${set} misses (first ${x.misses.length}): ${x.misses.join(' | ')}\n`);
+    for (const [language, x] of Object.entries(d.librarian ?? {})) if (x.misses.length) process.stdout.write(`${d.kind} librarian ${language} misses: ${x.misses.join(' | ')}\n`);
   }
 
   const date = r.startedAt.toISOString().replace(/[:]/g, '-').slice(0, 19);

@@ -20,6 +20,8 @@ export interface QuestionSet {
   /** The corpus vault's folder name under ../shared/corpus. */
   vault: string;
   questions: EvalQuestion[];
+  /** Questions the vault cannot answer: the librarian should find nothing relevant. */
+  offTopic: string[];
 }
 
 export interface RecallResult {
@@ -34,8 +36,8 @@ export interface RecallResult {
 
 export function loadQuestionSet(language: EvalLanguage): QuestionSet {
   const file = path.join(import.meta.dirname, `questions.${language}.json`);
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { vault: string; questions: EvalQuestion[] };
-  return { language, vault: data.vault, questions: data.questions };
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { vault: string; questions: EvalQuestion[]; offTopic: string[] };
+  return { language, vault: data.vault, questions: data.questions, offTopic: data.offTopic };
 }
 
 /** Runs every question through `retrieve` (the passages' note paths, best first) and counts hits in the first k. */

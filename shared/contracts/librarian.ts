@@ -98,7 +98,8 @@ export const librarianSettingsPatchSchema = nonEmptyPatch(
 // Retrieval and asking
 // ---------------------------------------------------------------------------------------------
 
-export const PASSAGE_SOURCES = ['search', 'link', 'backlink'] as const;
+/** How a passage was found: by the search, as a note linked from / linking to a match, or as the note the question is about. */
+export const PASSAGE_SOURCES = ['search', 'link', 'backlink', 'note'] as const;
 
 /** A bounded piece of a note chosen to answer a question. */
 export const passageSchema = z.object({
@@ -110,7 +111,6 @@ export const passageSchema = z.object({
   text: z.string(),
   /** Relevance, higher is better, comparable within one answer only. */
   score: z.number(),
-  /** Found by the search, or added as a note linked from / linking to a match. */
   source: z.enum(PASSAGE_SOURCES),
 });
 export type Passage = z.output<typeof passageSchema>;
@@ -144,6 +144,11 @@ export const askSchema = z
     conversationId: id.optional(),
     /** Answer from general knowledge when the vault holds nothing relevant (default: say so instead). */
     allowGeneralKnowledge: z.boolean().optional(),
+    /**
+     * The note the question is about ("Ask the librarian about this note"): its best passage comes
+     * first, and the question is answered from it even when the search finds nothing else.
+     */
+    notePath: z.string().trim().min(1, 'notePath must not be empty').max(4096, 'notePath must be at most 4096 characters').optional(),
   })
   .strict();
 

@@ -11,10 +11,11 @@
  *    term (ts_rank weighs the title 1.0, aliases and headings 0.4, tags 0.2, body 0.1: the title
  *    boost) with BM25's length normalisation, plus a bonus for a title or alias made of question
  *    words ("graph view" in "how do I filter the graph view?").
- * 4. The best notes' link neighbours (outgoing links and backlinks) are reinforced when they match
- *    too, and fill the passages when the search found too few (related-note expansion).
+ * 4. Related-note expansion: the best notes' link neighbours (outgoing links and backlinks) are
+ *    reinforced when they match too, and fill the passages when the search found too few.
  * 5. Each of the best notes gives one passage: its best-matching section (passage.ts), at most
- *    maxChars; the notes are ranked again with what their passage and its heading hold.
+ *    maxChars; the notes are ranked again with what their passage and its heading hold, and a
+ *    note linked from one of the best passages inherits part of its score.
  *
  * Relevance: a note's coverage is the share of the question's term weight it holds. When no note
  * reaches RELEVANCE_THRESHOLD the vault holds nothing relevant and no passage is returned (the
@@ -25,6 +26,7 @@ import type { Db } from '../db/database';
 import { linkNeighbours } from '../search/graph';
 import { rows } from '../search/search';
 import { normalizeText } from '../search/tokenize';
+import { wikiLinks } from './citations';
 import { extractPassage, hasTerm, type WeightedTerm } from './passage';
 import { questionTerms } from './question';
 
@@ -54,6 +56,8 @@ export interface RetrievalTuning {
   rerankPool: number;
   passageWeight: number;
   headingWeight: number;
+  /** What a note linked from one of the best passages inherits of that passage's score. */
+  anchorShare: number;
 }
 
 export const DEFAULT_TUNING: Readonly<RetrievalTuning> = Object.freeze({
@@ -66,11 +70,12 @@ export const DEFAULT_TUNING: Readonly<RetrievalTuning> = Object.freeze({
   rerankPool: 20,
   passageWeight: 0.6,
   headingWeight: 0.3,
+  anchorShare: 0.1,
 });
 /** Characters of a body searched for its passage. */
 const MAX_BODY_READ = 100_000;
 
-export type PassageSource = 'search' | 'link' | 'backlink';
+export type PassageSource = 'search' | 'link' | 'backlink' | 'note';
 
 export interface RetrievedPassage {
   noteId: number;
@@ -91,6 +96,8 @@ export interface RetrieveOptions {
   expandLinks?: boolean;
   /** Longest passage (default 1200 characters). */
   maxPassageChars?: number;
+  /** The note the question is about: its passage comes first, and the retrieval is relevant whatever the search finds. */
+  noteId?: number;
   /** Other ranking knobs than DEFAULT_TUNING (the evaluation tries them). */
   tuning?: Partial<RetrievalTuning>;
 }
@@ -108,7 +115,7 @@ interface Candidate {
   path: string;
   title: string;
   aliases: string[];
-  /** Weighted, saturated rank share in [0, 1+TITLE_BONUS]. */
+  /** The weighted, saturated ranks as a share of the question's term weight, plus the name bonus. */
   score: number;
   /** Share of the question's term weight the note holds. */
   coverage: number;
@@ -194,17 +201,8 @@ async function scoreCandidates(db: Db, vaultId: number, terms: WeightedTerm[], w
   });
 }
 
-export interface RankedNote {
-  id: number;
-  path: string;
-  title: string;
-  score: number;
-  coverage: number;
-  source: PassageSource;
-}
-
 /** The vault's notes ranked for the question (before the relevance cut), with the weighted terms. */
-export async function rankNotes(db: Db, vaultId: number, question: string, expandLinks = true, tune: RetrievalTuning = DEFAULT_TUNING): Promise<{ terms: WeightedTerm[]; ranked: RankedNote[] }> {
+async function rankNotes(db: Db, vaultId: number, question: string, expandLinks: boolean, tune: RetrievalTuning): Promise<{ terms: WeightedTerm[]; ranked: Candidate[] }> {
   const { total, terms } = await termWeights(db, vaultId, question, tune);
   const found = terms.filter((t) => t.df > 0);
   if (found.length === 0) return { terms, ranked: [] };
@@ -245,27 +243,87 @@ export async function rankNotes(db: Db, vaultId: number, question: string, expan
   return { terms, ranked };
 }
 
+/** The passage of each note and its score: the note's rank plus what its passage and heading hold. */
+async function passagesOf(db: Db, notes: Array<Pick<Candidate, 'id' | 'path' | 'title' | 'score' | 'source'>>, terms: WeightedTerm[], maxChars: number, tune: RetrievalTuning): Promise<RetrievedPassage[]> {
+  if (notes.length === 0) return [];
+  const bodies = await rows<{ id: number | string; body: string }>(
+    db,
+    sql`SELECT id, left(body, ${MAX_BODY_READ}) AS body FROM notes WHERE id IN (${sql.join(notes.map((c) => sql`${c.id}`), sql`, `)})`,
+  );
+  const bodyOf = new Map(bodies.map((b) => [Number(b.id), b.body]));
+  const weightSum = terms.reduce((s, t) => s + t.weight, 0) || 1;
+  return notes.map((c) => {
+    const p = extractPassage(bodyOf.get(c.id) ?? '', terms, maxChars);
+    const score = c.score + (tune.passageWeight * p.matched + tune.headingWeight * p.headingMatched) / weightSum;
+    return { noteId: c.id, path: c.path, title: c.title, heading: p.heading, text: p.text, score, source: c.source };
+  });
+}
+
+/**
+ * The notes linked from the passages themselves (the sentence that matched the question names
+ * the note about it: "[[Graph view]] shows how notes connect"), resolved through the index.
+ */
+async function passageLinks(db: Db, passages: RetrievedPassage[]): Promise<Array<{ from: RetrievedPassage; id: number }>> {
+  const written = new Map<number, Set<string>>();
+  for (const p of passages) {
+    const targets = new Set(wikiLinks(p.text).map((l) => l.target.toLowerCase()).filter(Boolean));
+    if (targets.size > 0) written.set(p.noteId, targets);
+  }
+  if (written.size === 0) return [];
+  const links = await rows<{ source: number | string; target: string; id: number | string }>(
+    db,
+    sql`SELECT source_note_id AS source, target, resolved_note_id AS id FROM note_links
+        WHERE source_note_id IN (${sql.join([...written.keys()].map((id) => sql`${id}`), sql`, `)}) AND resolved_note_id IS NOT NULL AND resolved_note_id <> source_note_id`,
+  );
+  const byNote = new Map(passages.map((p) => [p.noteId, p]));
+  const out = new Map<string, { from: RetrievedPassage; id: number }>();
+  for (const l of links) {
+    const source = Number(l.source);
+    if (!written.get(source)?.has(l.target.toLowerCase())) continue;
+    out.set(`${source}:${l.id}`, { from: byNote.get(source)!, id: Number(l.id) });
+  }
+  return [...out.values()];
+}
+
 export async function retrievePassages(db: Db, options: RetrieveOptions): Promise<Retrieval> {
   const limit = options.limit ?? 6;
   const maxChars = options.maxPassageChars ?? 1200;
   const tune = { ...DEFAULT_TUNING, ...options.tuning };
-  const { terms, ranked } = await rankNotes(db, options.vaultId, options.question, options.expandLinks ?? true, tune);
+  const expand = options.expandLinks ?? true;
+  const { terms, ranked } = await rankNotes(db, options.vaultId, options.question, expand, tune);
+  const pinned = options.noteId === undefined ? undefined : await notePassage(db, options.vaultId, options.noteId, terms, maxChars, tune);
   const best = Math.max(0, ...ranked.map((c) => c.coverage));
-  if (best < RELEVANCE_THRESHOLD) return { passages: [], relevant: false, terms };
+  if (best < RELEVANCE_THRESHOLD) return pinned ? { passages: [pinned], relevant: true, terms } : { passages: [], relevant: false, terms };
   // The best notes are ranked again with their best passage: a section about the question (its
   // heading and paragraphs holding the terms) says more than words scattered over a long note.
   const pool = ranked.filter((c) => c.source !== 'search' || c.coverage >= MIN_PASSAGE_COVERAGE).slice(0, Math.max(limit, tune.rerankPool));
-  const bodies = await rows<{ id: number | string; body: string }>(
-    db,
-    sql`SELECT id, left(body, ${MAX_BODY_READ}) AS body FROM notes WHERE id IN (${sql.join(pool.map((c) => sql`${c.id}`), sql`, `)})`,
-  );
-  const bodyOf = new Map(bodies.map((b) => [Number(b.id), b.body]));
-  const weightSum = terms.reduce((s, t) => s + t.weight, 0) || 1;
-  const passages = pool.map((c) => {
-    const p = extractPassage(bodyOf.get(c.id) ?? '', terms, maxChars);
-    const score = c.score + (tune.passageWeight * p.matched + tune.headingWeight * p.headingMatched) / weightSum;
-    return { noteId: c.id, path: c.path, title: c.title, heading: p.heading, text: p.text, score: Math.round(score * 1e4) / 1e4, source: c.source };
-  });
+  const passages = await passagesOf(db, pool, terms, maxChars, tune);
   passages.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
-  return { passages: passages.slice(0, limit), relevant: true, terms };
+  if (expand) {
+    // A note named by a link in one of the best passages inherits part of that passage's score.
+    const inPool = new Map(passages.map((p) => [p.noteId, p]));
+    const inherited = new Map<number, { score: number; from: RetrievedPassage }>();
+    for (const { from, id } of await passageLinks(db, passages.slice(0, tune.expandFrom))) {
+      const gain = tune.anchorShare * from.score;
+      const known = inPool.get(id);
+      if (known) known.score += gain;
+      else if ((inherited.get(id)?.score ?? -1) < gain) inherited.set(id, { score: gain, from });
+    }
+    if (inherited.size > 0) {
+      const scored = await scoreCandidates(db, options.vaultId, terms, sql`n.id IN (${sql.join([...inherited.keys()].map((id) => sql`${id}`), sql`, `)})`, tune);
+      const linked = scored.map((c) => ({ ...c, score: c.score + inherited.get(c.id)!.score, source: 'link' as const }));
+      passages.push(...(await passagesOf(db, linked, terms, maxChars, tune)));
+    }
+    passages.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
+  }
+  const chosen = pinned ? [pinned, ...passages.filter((p) => p.noteId !== pinned.noteId)] : passages;
+  return { passages: chosen.slice(0, limit).map((p) => ({ ...p, score: Math.round(p.score * 1e4) / 1e4 })), relevant: true, terms };
+}
+
+/** The passage of the note the question is about (source 'note'); undefined when it is not in the vault. */
+async function notePassage(db: Db, vaultId: number, noteId: number, terms: WeightedTerm[], maxChars: number, tune: RetrievalTuning): Promise<RetrievedPassage | undefined> {
+  const [note] = await rows<{ id: number | string; path: string; title: string }>(db, sql`SELECT id, path, title FROM notes WHERE id = ${noteId} AND vault_id = ${vaultId}`);
+  if (!note) return undefined;
+  const [p] = await passagesOf(db, [{ id: Number(note.id), path: note.path, title: note.title, score: 0, source: 'note' }], terms, maxChars, tune);
+  return p;
 }

@@ -148,6 +148,27 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
     expect(events.at(-1)!.data.message).toMatchObject({ mode: 'general', content: 'Not from your notes: Canberra. Australia', citations: [], removedLinks: ['Australia'] });
   });
 
+  it('asks about a given note: its passage comes first, and it is answered even when the search finds nothing else', async () => {
+    f.model.script({
+      call: 'stream',
+      check: (req) => {
+        expect(req.messages[0]!.content).toMatch(/^Notes from my vault:\n\n\[1\] \[\[Zettelkasten\]\]\nZettelkasten is a note-taking method/);
+        expect(req.system).toContain('Answer the question from the notes given');
+      },
+      reply: { chunks: ['小さなノートをつなぐ方法です [[Zettelkasten]]。'] },
+    });
+    const { events } = await ask(f.t, { question: 'これを一言でまとめると？', notePath: 'Notes/Zettelkasten.md' });
+    const passages = events.find((e) => e.event === 'passages')!.data;
+    expect(passages.relevant).toBe(true);
+    expect(passages.passages.map((p: { path: string; source: string }) => [p.path, p.source])).toEqual([['Notes/Zettelkasten.md', 'note']]);
+    expect(events.at(-1)!.data.message).toMatchObject({ mode: 'vault', citations: [{ path: 'Notes/Zettelkasten.md' }] });
+    // The note first, then what the search finds.
+    f.model.script({ call: 'stream', reply: { chunks: ['ok'] } });
+    const both = await ask(f.t, { question: 'When do I add garam masala?', notePath: 'Projects/Garden plan' });
+    expect(both.events.find((e) => e.event === 'passages')!.data.passages.map((p: { path: string }) => p.path).slice(0, 2)).toEqual(['Projects/Garden plan.md', 'Recipes/Curry.md']);
+    expect((await ask(f.t, { question: 'What is it about?', notePath: 'Nowhere.md' })).status).toBe(404);
+  });
+
   it('continues a conversation: the earlier questions and answers are sent, without their passages', async () => {
     f.model.script({ call: 'stream', reply: { chunks: ['Add garam masala at the end [[Curry]].'] } });
     const first = await ask(f.t, { question: 'When do I add the garam masala to the curry?' });
@@ -222,6 +243,19 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
     }
     const notJson = await f.t.json('POST', api('/librarian/ask'), { rawBody: '{"question":' });
     expect(notJson.status).toBe(400);
+    for (const [path, status] of [
+      ['/librarian/passages?q=', 400],
+      [`/librarian/passages?q=${'x'.repeat(4001)}`, 400],
+      ['/librarian/passages?q=curry&limit=0', 400],
+      ['/librarian/passages?q=curry&vault=999999', 404],
+      ['/librarian/conversations?limit=abc', 400],
+      ['/librarian/conversations/abc/messages', 400],
+      ['/librarian/conversations/999999/messages', 404],
+    ] as const) {
+      const r = await f.t.json('GET', api(path));
+      expect(r.status, path).toBe(status);
+      expect(r.body.error.message.length, path).toBeGreaterThan(0);
+    }
     // An ordinary chat is not a librarian conversation.
     const chat = (await f.t.json('POST', api('/conversations'), { body: { assistantId: f.assistantId } })).body.id;
     expect((await ask(f.t, { question: 'curry?', conversationId: chat })).status).toBe(404);

@@ -41,7 +41,7 @@ import {
   type NoteText,
   type ToolCall,
 } from '../../librarian/tools';
-import { resolveVault } from '../../search/graph';
+import { findNote, resolveVault } from '../../search/graph';
 import type { AppDeps } from '../app';
 import { ApiError } from '../errors';
 import { register, type AppEnv } from '../route';
@@ -138,7 +138,8 @@ export function librarianRoutes(deps: AppDeps) {
     }
     const vault = await resolveVault(db, vaultParam);
     const strategies = readStrategies(state.row.searchStrategies);
-    const retrieval = await retrievePassages(db, { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars });
+    const note = body.notePath === undefined ? undefined : await findNote(db, vault.id, body.notePath);
+    const retrieval = await retrievePassages(db, { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars, noteId: note?.id });
     const turn = await startTurn(db, { question: body.question, conversationId: body.conversationId, vaultId: vault.id, assistantId: state.assistant.id, userId: deps.localUserId });
     const mode = retrieval.relevant ? 'vault' : body.allowGeneralKnowledge ? 'general' : 'nothing_found';
     log('debug', 'librarian question', { conversationId: turn.conversationId, vaultId: vault.id, passages: retrieval.passages.length, mode, terms: retrieval.terms.map((t) => t.text) });

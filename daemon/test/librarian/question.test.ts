@@ -1,0 +1,111 @@
+/**
+ * The pure parts of retrieval: a question → search terms, and a note body → its best passage
+ * (whole outputs).
+ */
+import { describe, expect, it } from 'vitest';
+import { blocksOf, extractPassage, type WeightedTerm } from '../../src/librarian/passage';
+import { questionTerms, stem } from '../../src/librarian/question';
+
+const queries = (q: string) => questionTerms(q).map((t) => t.query);
+
+describe('questionTerms', () => {
+  it('keeps the content words of an English question, stemmed and matched as prefixes', () => {
+    expect(queries('How do I create nested tags?')).toEqual(['creat:*', 'nest:*', 'tag:*']);
+    expect(queries('What libraries are embedded in my C++ projects, quickly?')).toEqual(['librar:*', 'embed:*', 'cpp', 'project:*', 'quick:*']);
+    expect(queries('Can I open a note in a pop-out window?')).toEqual(['open:*', 'note:*', '((pop <-> out) | popout)', 'window:*']);
+    // Short words that were not stemmed are matched whole (sit:* would find "site").
+    expect(queries('Can my dog sit?')).toEqual(['(dog | dogs)', '(sit | sits)']);
+  });
+
+  it('cuts a Japanese question into content words without particles or question phrasing', () => {
+    expect(queries('ノートを別のフォルダに移動するにはどうすればいいですか？')).toEqual(['((ノー <-> ート) | ノート)', '別:*', '((フォ <-> ォル <-> ルダ) | フォルダ)', '移動']);
+    // The segmenter's プラグ|イン is glued back; する and 手順 (asking words) go.
+    expect(queries('コミュニティプラグインをインストールする手順')).toEqual([
+      '((コミ <-> ミュ <-> ュニ <-> ニテ <-> ティ) | コミュニティ)',
+      '((プラ <-> ラグ <-> グイ <-> イン) | プラグイン)',
+      '((イン <-> ンス <-> スト <-> トー <-> ール) | インストール)',
+    ]);
+    // Verbs lose their kana ending so other forms match (切り替える → 切り替 finds 切り替え).
+    expect(queries('ダークモードに切り替えるには')).toEqual(['((ダー <-> ーク) | ダーク)', '((モー <-> ード) | モード)', '((切り <-> り替) | 切り替)']);
+    expect(queries('議事録の使い方を教えて')).toEqual(['((議事 <-> 事録) | 議事録)', '((使い <-> い方) | 使い方)']);
+  });
+
+  it('mixes scripts, drops duplicates and gives nothing for a question of function words only', () => {
+    expect(queries('Obsidian Syncの設定とSync')).toEqual(['obsidian:*', 'sync:*', '設定']);
+    expect(queries('What is it? Is it possible?')).toEqual([]);
+    expect(queries('2024')).toEqual(['2024']);
+    expect(queries('')).toEqual([]);
+  });
+
+  it('stems the common English endings', () => {
+    expect(['tags', 'boxes', 'libraries', 'linking', 'embedded', 'created', 'create', 'notes', 'status', 'quickly', 'use'].map(stem)).toEqual([
+      'tag',
+      'box',
+      'librar',
+      'link',
+      'embed',
+      'creat',
+      'creat',
+      'note',
+      'status',
+      'quick',
+      'use',
+    ]);
+  });
+});
+
+const term = (text: string, weight: number, cjk = false): WeightedTerm => ({ text, query: text, cjk, weight });
+
+const BODY = [
+  'Intro paragraph about the garden.',
+  '',
+  '## Watering',
+  '',
+  'Water every morning.',
+  '',
+  'In a heat wave, water twice a day.',
+  '',
+  '```sh',
+  '# not a heading',
+  'water --now',
+  '```',
+  '',
+  '## 収穫',
+  '',
+  'トマトは七月に収穫する。%%内緒のメモ%%',
+].join('\n');
+
+describe('passages', () => {
+  it('cuts a body into paragraphs under their headings, code fences whole, comments left out', () => {
+    expect(blocksOf(BODY)).toEqual([
+      { heading: null, section: 0, text: 'Intro paragraph about the garden.' },
+      { heading: 'Watering', section: 1, text: 'Water every morning.' },
+      { heading: 'Watering', section: 1, text: 'In a heat wave, water twice a day.' },
+      { heading: 'Watering', section: 1, text: '```sh\n# not a heading\nwater --now\n```' },
+      { heading: '収穫', section: 2, text: 'トマトは七月に収穫する。' },
+    ]);
+  });
+
+  it('takes the best paragraph with its section neighbours, within the length', () => {
+    // The paragraphs keep their order: the neighbour before the best one comes first.
+    expect(extractPassage(BODY, [term('heat', 3), term('water', 1)], 1200)).toEqual({
+      heading: 'Watering',
+      text: 'Water every morning.\n\nIn a heat wave, water twice a day.\n\n```sh\n# not a heading\nwater --now\n```',
+      matched: 4,
+      headingMatched: 1,
+    });
+    expect(extractPassage(BODY, [term('heat', 3)], 40)).toEqual({ heading: 'Watering', text: 'In a heat wave, water twice a day.', matched: 3, headingMatched: 0 });
+    expect(extractPassage(BODY, [term('トマト', 2, true), term('収穫', 1, true)], 1200)).toEqual({ heading: '収穫', text: 'トマトは七月に収穫する。', matched: 3, headingMatched: 1 });
+  });
+
+  it('cuts a long paragraph around the first term, and falls back to the opening', () => {
+    const long = `${'filler words here. '.repeat(40)}The answer is 42. ${'more filler. '.repeat(40)}`;
+    const p = extractPassage(long, [term('answer', 1)], 120);
+    expect(p.text.startsWith('…')).toBe(true);
+    expect(p.text.endsWith('…')).toBe(true);
+    expect(p.text).toContain('The answer is 42.');
+    expect(p.text.length).toBeLessThanOrEqual(122);
+    expect(extractPassage(BODY, [term('nothing', 1)], 1200)).toEqual({ heading: null, text: 'Intro paragraph about the garden.', matched: 0, headingMatched: 0 });
+    expect(extractPassage('', [term('x', 1)], 100)).toEqual({ heading: null, text: '', matched: 0, headingMatched: 0 });
+  });
+});
