@@ -51,7 +51,7 @@ export default class HishoPlugin extends Plugin {
     }
 
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
-    registerNoteCommands(this, { monitor: this.monitor, i18n: this.i18n, vault: registration.vaultParam, startQuestion: (text) => this.startQuestion(text), openSettings });
+    registerNoteCommands(this, { monitor: this.monitor, i18n: this.i18n, vault: registration.vaultParam, askAbout: (path) => this.askAbout(path), openSettings });
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 
@@ -69,11 +69,11 @@ export default class HishoPlugin extends Plugin {
     }
   }
 
-  /** Opens the Librarian's chat with `text` in its composer. */
-  private async startQuestion(text: string): Promise<void> {
+  /** Opens the Librarian's chat about the note at `path`. */
+  private async askAbout(path: string): Promise<void> {
     await this.openView('librarian');
     const view = this.app.workspace.getLeavesOfType(VIEWS.librarian.type)[0]?.view;
-    if (view instanceof LibrarianView) view.startQuestion(text);
+    if (view instanceof LibrarianView) view.askAbout(path);
   }
 
   /** Shows the view in the right sidebar, reusing an open one. */

@@ -207,7 +207,8 @@ export const en = {
   'chat.cut': 'Cut off: this answer is incomplete.',
   'chat.ended': 'The answer ended before it was complete.',
   'chat.settings': 'Open settings',
-  'chat.about': 'About [[{title}]]: ',
+  'chat.about': 'About “{title}”',
+  'chat.about.clear': 'Ask about the whole vault',
   'chat.insert': 'Insert into note',
   'chat.no-note': 'Open a note to insert into.',
 

@@ -205,7 +205,8 @@ export const ja: Messages = {
   'chat.cut': '中断されました。この回答は途中までです。',
   'chat.ended': '回答が完了する前に終わりました。',
   'chat.settings': '設定を開く',
-  'chat.about': '[[{title}]] について: ',
+  'chat.about': '「{title}」について',
+  'chat.about.clear': '保管庫全体について質問する',
   'chat.insert': 'ノートに挿入',
   'chat.no-note': '挿入先のノートを開いてください。',
 

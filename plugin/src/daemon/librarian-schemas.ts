@@ -23,9 +23,12 @@ import { AI_PROVIDER_NAMES } from './assistant-schemas';
 
 type EventOf<K extends keyof typeof sharedAskEventSchemas> = z.output<(typeof sharedAskEventSchemas)[K]>;
 
-// Copied, not imported: the contract's values would bring zod into main.js.
-const MODES = ['vault', 'general', 'nothing_found'] as const satisfies readonly AnswerMode[];
-const SOURCES = ['search', 'link', 'backlink'] as const satisfies readonly Passage['source'][];
+// Copied, not imported: the contract's values would bring zod into main.js. Keyed by the contract's
+// values, so one added there is a compile error here (not a refused answer at run time).
+const MODE_SET: Record<AnswerMode, true> = { vault: true, general: true, nothing_found: true };
+const SOURCE_SET: Record<Passage['source'], true> = { search: true, link: true, backlink: true, note: true };
+const MODES = Object.keys(MODE_SET) as AnswerMode[];
+const SOURCES = Object.keys(SOURCE_SET) as Passage['source'][];
 
 /** The librarian's settings, as the settings tab shows and changes them. */
 export type LibrarianSettingsView = Pick<

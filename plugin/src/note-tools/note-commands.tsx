@@ -16,8 +16,8 @@ export interface NoteCommandDeps {
   i18n: I18n;
   /** The registered vault's id for the daemon's `vault` parameter, once known. */
   vault: () => string | undefined;
-  /** Opens the Librarian's chat with `text` in its composer. */
-  startQuestion: (text: string) => Promise<void>;
+  /** Opens the Librarian's chat about the note at `path`. */
+  askAbout: (path: string) => Promise<void>;
   openSettings: () => void;
 }
 
@@ -57,7 +57,7 @@ export function registerNoteCommands(plugin: Plugin, deps: NoteCommandDeps): voi
       cls,
     });
 
-  onNote('ask-about-note', 'command.ask-about-note', (file) => deps.startQuestion(t('chat.about', { title: file.basename })));
+  onNote('ask-about-note', 'command.ask-about-note', (file) => deps.askAbout(file.path));
 
   onNote('suggest-tags', 'command.suggest-tags', (file) =>
     tool(

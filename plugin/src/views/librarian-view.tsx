@@ -2,7 +2,7 @@ import { Platform, TFile, type WorkspaceLeaf } from 'obsidian';
 import { render, type ComponentChild } from 'preact';
 import { insertAtCursor } from '../note-tools/editor';
 import { VIEWS } from './constants';
-import type { ChatDraft } from './librarian/chat/chat';
+import type { NoteQuestion } from './librarian/chat/chat';
 import type { NoteHost } from './librarian/host';
 import { Librarian } from './librarian/librarian';
 import { PreactView, type ViewDeps } from './preact-view';
@@ -17,7 +17,7 @@ export interface LibrarianDeps {
 
 export class LibrarianView extends PreactView {
   private readonly activeListeners = new Set<(path: string | null) => void>();
-  private draft: ChatDraft | null = null;
+  private about: NoteQuestion | null = null;
 
   constructor(
     leaf: WorkspaceLeaf,
@@ -40,9 +40,9 @@ export class LibrarianView extends PreactView {
     openSettings: () => this.librarian.openSettings(),
   };
 
-  /** Shows the chat with `text` in its composer, ready to be completed and sent. */
-  startQuestion(text: string): void {
-    this.draft = { text, seq: (this.draft?.seq ?? 0) + 1 };
+  /** Shows the chat, its next questions about the note at `path`. */
+  askAbout(path: string): void {
+    this.about = { path, seq: (this.about?.seq ?? 0) + 1 };
     render(this.content(), this.contentEl);
   }
 
@@ -61,7 +61,7 @@ export class LibrarianView extends PreactView {
 
   protected content(): ComponentChild {
     const { monitor, i18n, starter } = this.deps;
-    return <Librarian monitor={monitor} i18n={i18n} host={this.host} vault={this.librarian.vault} starter={starter} draft={this.draft} />;
+    return <Librarian monitor={monitor} i18n={i18n} host={this.host} vault={this.librarian.vault} starter={starter} about={this.about} />;
   }
 }
 

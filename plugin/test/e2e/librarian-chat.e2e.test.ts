@@ -5,7 +5,8 @@
  * assistant is chosen, choosing one in the settings, a streamed answer whose citation opens its
  * note, inserting it into the note, stopping an answer (kept as incomplete), reopening and
  * continuing the conversation from the history, the nothing-found answer and its general-knowledge
- * retry, tags confirmed and written to the note's frontmatter, and a note created from a template.
+ * retry, tags confirmed and written to the note's frontmatter, a question about the active note,
+ * and a note created from a template.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -293,6 +294,29 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     expect(written.data).toEqual({ tags: ['budget', 'planning', '会議'], aliases: ['来期予算'] });
     expect(written.content).toBe('# 予算案\n\n来期の予算案。次回の会議で議論する。\n');
     expect(await h().page.locator('.notice').last().textContent()).toBe(format(ja['tool.tags.added'], { title: '予算案', tags: '#会議' }));
+  });
+
+  it('asks about the active note: the chat opens with the note as context, and the daemon reads it first', async () => {
+    await pane().locator('.hisho-tab[data-tab="search"]').click();
+    await h().runCommand('ask-about-note');
+    await expect.poll(() => pane().locator('.hisho-tab[data-tab="chat"]').getAttribute('aria-selected')).toBe('true');
+    const about = chat().locator('.hisho-chat-about');
+    expect(await about.getAttribute('data-path')).toBe('Notes/予算案.md');
+    expect(await about.textContent()).toContain(format(ja['chat.about'], { title: '予算案' }));
+    expect(await composer().evaluate((el) => el === document.activeElement)).toBe(true);
+
+    provider?.script({
+      expect: CHAT_COMPLETIONS,
+      check: (r) => expect(JSON.stringify(r.body)).toContain('来期の予算案。次回の会議で議論する。'),
+      reply: streamed(['[[予算案]]は次回の会議で議論されます。']),
+    });
+    const before = await answers().count();
+    await ask('要点は？');
+    await expect.poll(() => answers().count(), { timeout: 20_000 }).toBe(before + 1);
+    expect(await answers().last().locator('.hisho-answer-text .hisho-citation').getAttribute('data-path')).toBe('Notes/予算案.md');
+    await h().screenshot('librarian-ask-about-note');
+    await about.locator('.hisho-chat-about-clear').click();
+    expect(await about.count()).toBe(0);
   });
 
   it('creates a note from a template in the current folder, after pointing the vault at Obsidian’s template folder', async () => {

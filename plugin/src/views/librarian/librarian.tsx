@@ -5,7 +5,7 @@ import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n } from '../../i18n';
 import { VIEWS } from '../constants';
 import { ConnectionLine, EmptyState, useConnection, useLanguage } from '../empty-state';
-import { LibrarianChat, type ChatDraft } from './chat/chat';
+import { LibrarianChat, type NoteQuestion } from './chat/chat';
 import { daemonClient } from './daemon';
 import { errorSentence } from './error-text';
 import type { NoteHost } from './host';
@@ -23,8 +23,8 @@ export interface LibrarianProps {
   /** The registered vault's id for the daemon's `vault` parameter, once known. */
   vault: () => string | undefined;
   starter?: DaemonStarter;
-  /** A question to put in the chat's composer (switches to the chat). */
-  draft: ChatDraft | null;
+  /** A note to ask about (switches to the chat). */
+  about: NoteQuestion | null;
 }
 
 type Mode = 'search' | 'chat';
@@ -42,7 +42,7 @@ const windowSchedule: Schedule = (fn, ms) => {
  * browser, and beside them the chat. Both stay mounted, so switching keeps a search and an answer
  * being streamed.
  */
-export function Librarian({ monitor, i18n, host, vault, starter, draft }: LibrarianProps) {
+export function Librarian({ monitor, i18n, host, vault, starter, about }: LibrarianProps) {
   const t = useLanguage(i18n);
   const status = useConnection(monitor);
   const connected = status.state === 'connected';
@@ -53,9 +53,12 @@ export function Librarian({ monitor, i18n, host, vault, starter, draft }: Librar
   const [showFilters, setShowFilters] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const [mode, setMode] = useState<Mode>('search');
-  useEffect(() => {
-    if (draft) setMode('chat');
-  }, [draft]);
+  // Switched while rendering, not in an effect: the chat must be visible when it takes the focus.
+  const [shownAbout, setShownAbout] = useState(about);
+  if (about !== shownAbout) {
+    setShownAbout(about);
+    if (about) setMode('chat');
+  }
 
   const runner = useMemo(
     () =>
@@ -121,7 +124,7 @@ export function Librarian({ monitor, i18n, host, vault, starter, draft }: Librar
       </div>
       <div class="hisho-librarian-chat" role="tabpanel" hidden={mode !== 'chat'}>
         {!connected && <ConnectionLine monitor={monitor} i18n={i18n} starter={starter} />}
-        <LibrarianChat monitor={monitor} i18n={i18n} host={host} vault={vault} draft={draft} />
+        <LibrarianChat monitor={monitor} i18n={i18n} host={host} vault={vault} about={about} />
       </div>
       <div class="hisho-librarian-search" role="tabpanel" hidden={mode !== 'search'}>
         <div class="hisho-search">

@@ -7,16 +7,17 @@ import type { I18n, Translate } from '../../../i18n';
 import { useLanguage } from '../../empty-state';
 import { daemonClient } from '../daemon';
 import { errorSentence } from '../error-text';
+import { baseName } from '../../../note-tools/note-name';
 import type { NoteHost } from '../host';
 import { Answer } from './answer';
 import { NEW_CHAT, questionOf, reduceChat, type PendingAnswer } from './chat-state';
 import { failureText } from './failure-text';
 import { ChatHistory } from './history';
 
-/** A question put in the composer from outside (the "Ask the librarian about this note" command). */
-export interface ChatDraft {
-  text: string;
-  /** A new number for each request, so asking twice about the same note fills the composer twice. */
+/** A note to ask about, from the "Ask the librarian about this note" command. */
+export interface NoteQuestion {
+  path: string;
+  /** A new number for each request, so asking twice about the same note focuses the composer twice. */
   seq: number;
 }
 
@@ -25,14 +26,16 @@ interface ChatProps {
   i18n: I18n;
   host: NoteHost;
   vault: () => string | undefined;
-  draft: ChatDraft | null;
+  about: NoteQuestion | null;
 }
 
 /** The Librarian chat: questions answered from the vault as they stream in, with past conversations to reopen. */
-export function LibrarianChat({ monitor, i18n, host, vault, draft }: ChatProps) {
+export function LibrarianChat({ monitor, i18n, host, vault, about }: ChatProps) {
   const t = useLanguage(i18n);
   const [state, dispatch] = useReducer(reduceChat, NEW_CHAT);
   const [text, setText] = useState('');
+  /** The note the questions are about (the daemon reads it first), until the person clears it or starts a new chat. */
+  const [notePath, setNotePath] = useState<string | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [historyGeneration, setHistoryGeneration] = useState(0);
   const [openError, setOpenError] = useState<unknown>(null);
@@ -51,12 +54,10 @@ export function LibrarianChat({ monitor, i18n, host, vault, draft }: ChatProps) 
     if (state.unsent !== null) setText(state.unsent);
   }, [state.unsent]);
   useEffect(() => {
-    if (!draft) return;
-    setText(draft.text);
-    const input = inputRef.current;
-    input?.focus();
-    input?.setSelectionRange(draft.text.length, draft.text.length);
-  }, [draft]);
+    if (!about) return;
+    setNotePath(about.path);
+    inputRef.current?.focus();
+  }, [about]);
   useEffect(() => endRef.current?.scrollIntoView({ block: 'nearest' }), [state.messages.length, state.pending?.text]);
 
   const ask = async (question: string, allowGeneralKnowledge = false) => {
@@ -68,6 +69,7 @@ export function LibrarianChat({ monitor, i18n, host, vault, draft }: ChatProps) 
     const body: AskBody = { question, vault: vault() };
     if (conversationId.current !== null) body.conversationId = conversationId.current;
     if (allowGeneralKnowledge) body.allowGeneralKnowledge = true;
+    if (notePath !== null) body.notePath = notePath;
     try {
       await (await api()).ask(body, (event) => dispatch({ type: 'event', event }), controller.signal);
       dispatch({ type: 'ended' });
@@ -104,7 +106,15 @@ export function LibrarianChat({ monitor, i18n, host, vault, draft }: ChatProps) 
   return (
     <div class="hisho-chat" data-state={state.pending ? 'answering' : 'idle'} data-conversation={state.conversationId ?? ''}>
       <div class="hisho-chat-bar">
-        <button type="button" class="hisho-chat-new" disabled={!!state.pending || empty} onClick={() => dispatch({ type: 'new' })}>
+        <button
+          type="button"
+          class="hisho-chat-new"
+          disabled={!!state.pending || empty}
+          onClick={() => {
+            dispatch({ type: 'new' });
+            setNotePath(null);
+          }}
+        >
           {t('chat.new')}
         </button>
         <button type="button" class={showHistory ? 'hisho-chat-history-toggle is-active' : 'hisho-chat-history-toggle'} aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
@@ -153,6 +163,14 @@ export function LibrarianChat({ monitor, i18n, host, vault, draft }: ChatProps) 
       </div>
 
       <div class="hisho-composer">
+        {notePath !== null && (
+          <div class="hisho-chat-about" data-path={notePath}>
+            {t('chat.about', { title: baseName(notePath) })}
+            <button type="button" class="hisho-chat-about-clear clickable-icon" aria-label={t('chat.about.clear')} onClick={() => setNotePath(null)}>
+              ×
+            </button>
+          </div>
+        )}
         <textarea
           ref={inputRef}
           class="hisho-composer-input"
