@@ -129,8 +129,8 @@ export function LibrarianChat({ monitor, i18n, host, vault, about }: ChatProps) 
       <div class="hisho-chat-log" aria-live="polite">
         {empty && (
           <div class="hisho-chat-empty">
-            <div class="hisho-empty-title">{t('view.librarian.empty.title')}</div>
-            <p class="hisho-empty-body">{t('view.librarian.empty.body')}</p>
+            <div class="hisho-chat-empty-title">{t('view.librarian.empty.title')}</div>
+            <p class="hisho-chat-empty-body">{t('view.librarian.empty.body')}</p>
           </div>
         )}
         {state.messages.map((m, i) =>
