@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CategorizationView, LinkSuggestionsView, SummaryView, TagSuggestionsView } from '../daemon/librarian-schemas';
 import type { Translate } from '../i18n';
 import { failureSentence } from '../views/librarian/error-text';
+import { TextActions } from '../views/text-actions';
 import { tagKey } from './tags';
 
 /** The librarian's suggested tags, each with its reason, to tick and add; nothing is written before the person confirms. */
@@ -65,21 +66,6 @@ export function summaryMarkdown(result: SummaryView): string {
   return points ? `${result.summary}\n\n${points}\n` : `${result.summary}\n`;
 }
 
-/** Copy and insert, for text the librarian wrote. */
-export function TextActions({ text, t, insert }: { text: string; t: Translate; insert: (text: string) => void }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div class="modal-button-container">
-      <button type="button" class="hisho-tool-copy" onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(true))}>
-        {copied ? t('connection.copied') : t('connection.copy')}
-      </button>
-      <button type="button" class="hisho-tool-insert mod-cta" onClick={() => insert(text)}>
-        {t('chat.insert')}
-      </button>
-    </div>
-  );
-}
-
 export function SummaryResult({ result, t, insert }: { result: SummaryView; t: Translate; insert: (text: string) => void }) {
   return (
     <div class="hisho-summary">
@@ -91,7 +77,7 @@ export function SummaryResult({ result, t, insert }: { result: SummaryView; t: T
           ))}
         </ul>
       )}
-      <TextActions text={summaryMarkdown(result)} t={t} insert={insert} />
+      <TextActions text={summaryMarkdown(result)} t={t} insert={insert} cls="modal-button-container" />
     </div>
   );
 }

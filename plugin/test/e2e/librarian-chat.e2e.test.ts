@@ -181,7 +181,7 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
   });
 
   it('inserts the answer at the cursor of the open note', async () => {
-    await answers().first().locator('.hisho-answer-insert').click();
+    await answers().first().locator('.hisho-insert').click();
     const text = await h().page.evaluate(() => window.hishoHarness.app.workspace.markdownView?.editor.getValue());
     expect(text).toMatch(/#meeting\n来期の予算は\[\[会議の議事録\]\]で議論されました。$/);
   });
@@ -247,7 +247,7 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     await expect.poll(() => answers().count(), { timeout: 20_000 }).toBe(1);
     const nothing = answers().first();
     expect(await nothing.getAttribute('data-mode')).toBe('nothing_found');
-    expect(await nothing.locator('.hisho-answer-insert').count()).toBe(0);
+    expect(await nothing.locator('.hisho-insert').count()).toBe(0);
     await h().screenshot('librarian-chat-nothing-found');
 
     provider?.script({ expect: CHAT_COMPLETIONS, reply: streamed(['量子ビットの重ね合わせを使います。']) });

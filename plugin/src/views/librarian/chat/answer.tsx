@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { CitationView, LibrarianMessageView } from '../../../daemon/librarian-schemas';
 import type { Translate } from '../../../i18n';
+import { TextActions } from '../../text-actions';
 import type { NoteHost } from '../host';
 import { answerParts, STOPPED, uniqueCitations } from './chat-state';
 
@@ -40,12 +40,8 @@ function CitationLink({ citation, text, host }: { citation: CitationView; text: 
 
 /** A stored reply of the librarian: its text with clickable citations, the passages they came from, copy and insert. */
 export function Answer({ message, host, t, onAskGeneral }: AnswerProps) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => setCopied(false), [message.id]);
   const sources = uniqueCitations(message.citations);
   const nothingFound = message.mode === 'nothing_found';
-
-  const copy = () => void navigator.clipboard.writeText(message.content).then(() => setCopied(true));
 
   return (
     <div class="hisho-answer" data-id={message.id} data-mode={message.mode ?? ''} data-incomplete={String(message.incomplete)}>
@@ -76,16 +72,7 @@ export function Answer({ message, host, t, onAskGeneral }: AnswerProps) {
           </ul>
         </details>
       )}
-      {!nothingFound && message.content && (
-        <div class="hisho-answer-actions">
-          <button type="button" class="hisho-answer-copy" onClick={copy}>
-            {copied ? t('connection.copied') : t('connection.copy')}
-          </button>
-          <button type="button" class="hisho-answer-insert" onClick={() => host.insertText(message.content)}>
-            {t('chat.insert')}
-          </button>
-        </div>
-      )}
+      {!nothingFound && message.content && <TextActions key={message.id} text={message.content} t={t} insert={(text) => host.insertText(text)} cls="hisho-answer-actions" />}
     </div>
   );
 }
