@@ -6,7 +6,7 @@
  * note, inserting it into the note, stopping an answer (kept as incomplete), reopening and
  * continuing the conversation from the history, the nothing-found answer and its general-knowledge
  * retry, tags confirmed and written to the note's frontmatter, a question about the active note,
- * and a note created from a template.
+ * its summary and category, and a note created from a template.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -317,6 +317,28 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     await h().screenshot('librarian-ask-about-note');
     await about.locator('.hisho-chat-about-clear').click();
     expect(await about.count()).toBe(0);
+  });
+
+  it('summarizes the note (inserted at the cursor) and categorizes it', async () => {
+    await h().page.evaluate(() => window.hishoHarness.app.workspace.openLinkText('Notes/予算案.md', '', false));
+    provider?.script({ expect: CHAT_COMPLETIONS, reply: { json: openaiWire.completion(JSON.stringify({ summary: '来期の予算案。', keyPoints: ['次回の会議で議論'] })) } });
+    await h().runCommand('summarize-note');
+    const summary = modal('hisho-summary-modal');
+    await expect.poll(() => summary.locator('.hisho-summary-text').textContent(), { timeout: 20_000 }).toBe('来期の予算案。');
+    await summary.locator('.hisho-insert').click();
+    await expect.poll(() => summary.count()).toBe(0);
+    const text = await h().page.evaluate(() => window.hishoHarness.app.workspace.markdownView?.editor.getValue());
+    expect(text?.endsWith('議論する。\n来期の予算案。\n\n- 次回の会議で議論\n')).toBe(true);
+
+    const { knowledgeCategories } = await daemonApi<{ knowledgeCategories: Record<string, string> }>('GET', '/librarian');
+    const [category] = Object.keys(knowledgeCategories);
+    provider?.script({ expect: CHAT_COMPLETIONS, reply: { json: openaiWire.completion(JSON.stringify({ category, reason: '進行中の計画だから。' })) } });
+    await h().runCommand('categorize-note');
+    const categorized = modal('hisho-category-modal');
+    await expect.poll(() => categorized.locator('.hisho-category-name').textContent(), { timeout: 20_000 }).toBe(category);
+    expect(await categorized.locator('.hisho-tool-reason').textContent()).toBe('進行中の計画だから。');
+    await h().page.locator('.modal-container .modal-close-button').click();
+    await expect.poll(() => categorized.count()).toBe(0);
   });
 
   it('creates a note from a template in the current folder, after pointing the vault at Obsidian’s template folder', async () => {
