@@ -7,6 +7,8 @@ import { nodeLaunchHost } from './daemon/node-launcher';
 import { DaemonStarter } from './daemon-starter';
 import { setErrorLanguage } from './errors';
 import { I18n } from './i18n';
+import { openPluginSettings } from './note-tools/editor';
+import { registerNoteCommands } from './note-tools/note-commands';
 import { parseSettings, type HishoSettings } from './settings';
 import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
@@ -45,7 +47,8 @@ export default class HishoPlugin extends Plugin {
 
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
-    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
+    const openSettings = () => openPluginSettings(this.app, this.manifest.id);
+    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings }));
     const discussionRequests = new PaneRequests();
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam));
     const notifier = this.addChild(new PlanNotifier(this.monitor));
@@ -59,6 +62,7 @@ export default class HishoPlugin extends Plugin {
     registerCommands(this, this.monitor, this.i18n, (key) => this.openView(key), starter);
     registerPlanCommands(this, this.i18n, planNotes, (key) => this.openView(key));
     registerDiscussionCommand(this, this.i18n, discussionRequests, () => this.openView('discussions'));
+    registerNoteCommands(this, { monitor: this.monitor, i18n: this.i18n, vault: registration.vaultParam, askAbout: (path) => this.askAbout(path), openSettings });
     this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
   }
 
@@ -74,6 +78,13 @@ export default class HishoPlugin extends Plugin {
     if (previous.daemonUrl !== this.settings.daemonUrl || previous.token !== this.settings.token) {
       void this.monitor.check();
     }
+  }
+
+  /** Opens the Librarian's chat about the note at `path`. */
+  private async askAbout(path: string): Promise<void> {
+    await this.openView('librarian');
+    const view = this.app.workspace.getLeavesOfType(VIEWS.librarian.type)[0]?.view;
+    if (view instanceof LibrarianView) view.askAbout(path);
   }
 
   /** Shows the view in the right sidebar, reusing an open one. */

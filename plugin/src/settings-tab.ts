@@ -5,6 +5,7 @@ import { displayError } from './errors';
 import type { I18n } from './i18n';
 import { LANGUAGE_SETTINGS, normaliseDaemonUrl, type HishoSettings, type LanguageSetting } from './settings';
 import { mountAssistantsSection } from './settings/assistants-section';
+import { mountLibrarianSection } from './settings/librarian-section';
 
 /** What the tab needs from the plugin. */
 export interface SettingsHost {
@@ -25,8 +26,10 @@ function isLanguage(value: unknown): value is LanguageSetting {
  * search); older versions call display(). Both describe the same settings.
  */
 export class HishoSettingTab extends PluginSettingTab {
-  /** Unmounts the assistants section of the classic rendering (display()). */
-  private unmountAssistants: (() => void) | null = null;
+  /** Unmounts the assistants and librarian sections of the classic rendering (display()). */
+  private unmountSections: (() => void)[] = [];
+  /** The librarian's group, told when the assistants it chooses from changed. */
+  private readonly assistantListeners = new Set<() => void>();
 
   constructor(
     app: App,
@@ -69,7 +72,22 @@ export class HishoSettingTab extends PluginSettingTab {
   private renderAssistants(setting: Setting): () => void {
     setting.settingEl.addClass('hisho-assistants-setting');
     const el = setting.settingEl.createDiv({ cls: 'hisho-assistants' });
-    return mountAssistantsSection(el, { app: this.app, monitor: this.monitor, i18n: this.i18n });
+    const onChanged = () => this.assistantListeners.forEach((listener) => listener());
+    return mountAssistantsSection(el, { app: this.app, monitor: this.monitor, i18n: this.i18n, onChanged });
+  }
+
+  /** The librarian's assistant and search settings, below the row's name; returns the cleanup. */
+  private renderLibrarian(setting: Setting): () => void {
+    setting.settingEl.addClass('hisho-librarian-setting');
+    const el = setting.settingEl.createDiv({ cls: 'hisho-librarian-section' });
+    return mountLibrarianSection(el, {
+      monitor: this.monitor,
+      i18n: this.i18n,
+      onAssistantsChanged: (listener) => {
+        this.assistantListeners.add(listener);
+        return () => this.assistantListeners.delete(listener);
+      },
+    });
   }
 
   override getSettingDefinitions(): SettingDefinitionItem[] {
@@ -102,7 +120,11 @@ export class HishoSettingTab extends PluginSettingTab {
         heading: t('settings.heading.assistants'),
         items: [{ name: t('settings.assistants.name'), desc: t('settings.assistants.desc'), render: (setting: Setting) => this.renderAssistants(setting) }],
       },
-      // The librarian's own group (which assistant it uses) belongs here, after the assistants it chooses from.
+      {
+        type: 'group',
+        heading: t('lib.heading'),
+        items: [{ name: t('lib.name'), desc: t('lib.desc'), render: (setting: Setting) => this.renderLibrarian(setting) }],
+      },
       {
         type: 'group',
         heading: t('settings.heading.display'),
@@ -133,15 +155,18 @@ export class HishoSettingTab extends PluginSettingTab {
   }
 
   override hide(): void {
-    this.unmountAssistants?.();
-    this.unmountAssistants = null;
+    this.unmount();
     super.hide();
+  }
+
+  private unmount(): void {
+    for (const unmount of this.unmountSections.splice(0)) unmount();
   }
 
   private renderClassic(): void {
     const { t } = this.i18n;
     const { containerEl } = this;
-    this.unmountAssistants?.();
+    this.unmount();
     containerEl.empty();
 
     new Setting(containerEl).setName(t('settings.heading.connection')).setHeading();
@@ -166,10 +191,12 @@ export class HishoSettingTab extends PluginSettingTab {
       .addButton((button) => button.setButtonText(t('settings.check.button')).onClick(this.checkNow));
 
     new Setting(containerEl).setName(t('settings.heading.assistants')).setHeading();
-    this.unmountAssistants = this.renderAssistants(
-      new Setting(containerEl).setName(t('settings.assistants.name')).setDesc(t('settings.assistants.desc')),
+    this.unmountSections.push(
+      this.renderAssistants(new Setting(containerEl).setName(t('settings.assistants.name')).setDesc(t('settings.assistants.desc'))),
     );
-    // The librarian's own group goes here (see getSettingDefinitions).
+
+    new Setting(containerEl).setName(t('lib.heading')).setHeading();
+    this.unmountSections.push(this.renderLibrarian(new Setting(containerEl).setName(t('lib.name')).setDesc(t('lib.desc'))));
 
     new Setting(containerEl).setName(t('settings.heading.display')).setHeading();
     new Setting(containerEl)

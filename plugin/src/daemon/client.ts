@@ -4,6 +4,7 @@ import type { Health } from '../../../shared/contracts/health';
 import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
 import { readEventStream, type ServerSentEvent } from './event-stream';
 import type { UnreachableReason } from './reasons';
+import { SseParser, type SseEvent } from './sse';
 import {
   errorBodySchema,
   healthSchema,
@@ -184,18 +185,19 @@ export class DaemonClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
-      const text = await response.text();
-      let json: unknown = undefined;
-      if (text) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-      }
-      return { response, json };
+      return { response, json: await this.bodyOf(response) };
     } catch (e) {
-      throw this.failure(e, caller, signal);
+      throw this.failure(e, caller, signal.aborted, this.timeoutMs);
+    }
+  }
+
+  /** The JSON body of an answer that is not an event stream (an error, as a rule), or undefined. */
+  private async bodyOf(response: Response): Promise<unknown> {
+    const text = await response.text();
+    try {
+      return text ? JSON.parse(text) : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -216,32 +218,79 @@ export class DaemonClient {
         headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` },
         signal: aborted,
       });
-      if (!response.ok || !response.body) {
-        const text = await response.text();
-        let json: unknown = undefined;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        throw this.httpError(response, json);
-      }
+      if (!response.ok || !response.body) throw this.httpError(response, await this.bodyOf(response));
       return readEventStream(response.body);
     } catch (e) {
       if (e instanceof DaemonError) throw e;
-      throw this.failure(e, signal, connect.signal);
+      throw this.failure(e, signal, connect.signal.aborted, this.timeoutMs);
     } finally {
       timeout.removeEventListener('abort', onTimeout);
     }
   }
 
-  /** A failed fetch as the UI sees it: the caller's abort, a timeout, a refused or broken connection. */
-  private failure(e: unknown, caller: AbortSignal | undefined, timeout: AbortSignal): Error {
+  /**
+   * POSTs `body` to a Server-Sent Events route and calls `onEvent` for each event until the stream
+   * ends. The daemon must answer within the client's timeout and then never stay silent for
+   * `idleMs` (it sends a heartbeat every 15 s). An error answer (4xx, 5xx) throws a DaemonError
+   * before any event; aborting `signal` rejects with an AbortError.
+   */
+  async stream(path: string, body: unknown, onEvent: (event: SseEvent) => void, signal?: AbortSignal, idleMs = 60_000): Promise<void> {
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    signal?.addEventListener('abort', cancel);
+    let timedOutAfter = 0;
+    // A fresh timer per wait (AbortSignal.timeout needs no window, so this runs in tests too).
+    const watch = (ms: number) => {
+      const timer = AbortSignal.timeout(ms);
+      const fire = () => {
+        timedOutAfter = ms;
+        controller.abort();
+      };
+      timer.addEventListener('abort', fire);
+      return () => timer.removeEventListener('abort', fire);
+    };
+    try {
+      if (signal?.aborted) cancel();
+      let stopWatching = watch(this.timeoutMs);
+      const response = await this.options.fetch(this.baseUrl + path, {
+        method: 'POST',
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+      if (!response.ok || !response.body) {
+        const json = await this.bodyOf(response);
+        stopWatching();
+        if (!response.ok) throw this.httpError(response, json);
+        throw new DaemonError({ code: 'bad-response', url: this.baseUrl, detail: `POST ${path}: no event stream` });
+      }
+      stopWatching();
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = new SseParser();
+      for (;;) {
+        stopWatching = watch(idleMs);
+        const { done, value } = await reader.read().finally(stopWatching);
+        if (done) break;
+        for (const event of parser.push(decoder.decode(value, { stream: true }))) onEvent(event);
+      }
+    } catch (e) {
+      if (e instanceof DaemonError) throw e;
+      throw this.failure(e, signal, timedOutAfter > 0, timedOutAfter);
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** A failed fetch as the UI words it: aborted by the caller, timed out, refused, or another network failure. */
+  private failure(e: unknown, caller: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): Error {
     if (caller?.aborted) return new DOMException('The request was replaced by a newer one', 'AbortError');
-    if (timeout.aborted) return new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
+    if (timedOut) return new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(timeoutMs / 100) / 10 });
     const code = causeCode(e);
     // Browsers (Obsidian included) say only "Failed to fetch"; Node names the cause.
-    if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) return new DaemonError({ code: 'refused', url: this.baseUrl });
+    if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) {
+      return new DaemonError({ code: 'refused', url: this.baseUrl });
+    }
     return new DaemonError({ code: 'network', url: this.baseUrl, detail: code ?? String(e) });
   }
 }

@@ -53,8 +53,8 @@ function parsePersona(value: string): PersonaChoice {
   return value === '' ? null : Number(value);
 }
 
-/** One labelled row of the form; its control carries the id `${cls}-input`. */
-function Field({ cls, name, desc, error, children }: { cls: string; name: string; desc?: ComponentChildren; error?: string; children: ComponentChildren }) {
+/** One labelled row of a settings form; its control carries the id `${cls}-input`. */
+export function Field({ cls, name, desc, error, children }: { cls: string; name: string; desc?: ComponentChildren; error?: string; children: ComponentChildren }) {
   return (
     <div class={`setting-item hisho-field ${cls}`}>
       <div class="setting-item-info">

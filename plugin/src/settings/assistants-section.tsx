@@ -16,6 +16,8 @@ export interface AssistantsSectionProps {
   app: App;
   monitor: ConnectionMonitor;
   i18n: I18n;
+  /** Called after each change to the assistants (the librarian's group lists them too). */
+  onChanged?: () => void;
 }
 
 type Data =
@@ -32,14 +34,17 @@ export function mountAssistantsSection(el: HTMLElement, props: AssistantsSection
 }
 
 /** The assistants the daemon knows, with add, edit, test and remove. */
-function AssistantsSection({ app, monitor, i18n }: AssistantsSectionProps) {
+function AssistantsSection({ app, monitor, i18n, onChanged }: AssistantsSectionProps) {
   const t = useLanguage(i18n);
   const connected = useConnection(monitor).state === 'connected';
   const [data, setData] = useState<Data>({ state: 'loading' });
   const [tests, setTests] = useState<Readonly<Record<number, TestState>>>({});
   const [actionError, setActionError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const reload = useCallback(() => {
+    setGeneration((g) => g + 1);
+    onChanged?.();
+  }, [onChanged]);
   const api = useCallback(async () => new AssistantsApi(await daemonClient(monitor)), [monitor]);
 
   // Loads again when the connection comes back and after every change.

@@ -17,7 +17,7 @@ export class PreactModal extends Modal {
 
   override onOpen(): void {
     this.titleEl.setText(this.title);
-    this.modalEl.addClass(this.cls);
+    this.modalEl.addClass(...this.cls.split(' '));
     render(this.content(() => this.close()), this.contentEl);
   }
 

@@ -1,18 +1,28 @@
 import { Platform, TFile, type WorkspaceLeaf } from 'obsidian';
-import type { ComponentChild } from 'preact';
+import { render, type ComponentChild } from 'preact';
+import { insertAtCursor } from '../note-tools/editor';
 import { VIEWS } from './constants';
+import type { NoteQuestion } from './librarian/chat/chat';
 import type { NoteHost } from './librarian/host';
 import { Librarian } from './librarian/librarian';
 import { PreactView, type ViewDeps } from './preact-view';
 
+/** What the Librarian pane needs from the plugin beyond every view's dependencies. */
+export interface LibrarianDeps {
+  /** The registered vault's id for the daemon's `vault` parameter, once known (vault-registration.ts). */
+  vault: () => string | undefined;
+  /** Opens Hisho's settings tab. */
+  openSettings: () => void;
+}
+
 export class LibrarianView extends PreactView {
   private readonly activeListeners = new Set<(path: string | null) => void>();
+  private about: NoteQuestion | null = null;
 
   constructor(
     leaf: WorkspaceLeaf,
     deps: ViewDeps,
-    /** The registered vault's id for the daemon's `vault` parameter, once known (vault-registration.ts). */
-    private readonly vault: () => string | undefined,
+    private readonly librarian: LibrarianDeps,
   ) {
     super(leaf, VIEWS.librarian, deps);
   }
@@ -26,7 +36,15 @@ export class LibrarianView extends PreactView {
       return () => this.activeListeners.delete(listener);
     },
     isMod: (evt) => (Platform.isMacOS ? evt.metaKey : evt.ctrlKey),
+    insertText: (text) => void insertAtCursor(this.app, text, this.deps.i18n.t),
+    openSettings: () => this.librarian.openSettings(),
   };
+
+  /** Shows the chat, its next questions about the note at `path`. */
+  askAbout(path: string): void {
+    this.about = { path, seq: (this.about?.seq ?? 0) + 1 };
+    render(this.content(), this.contentEl);
+  }
 
   override async onOpen(): Promise<void> {
     // Registered on the view, so Obsidian removes the handler when the view closes.
@@ -42,7 +60,8 @@ export class LibrarianView extends PreactView {
   }
 
   protected content(): ComponentChild {
-    return <Librarian monitor={this.deps.monitor} i18n={this.deps.i18n} host={this.host} vault={this.vault} starter={this.deps.starter} />;
+    const { monitor, i18n, starter } = this.deps;
+    return <Librarian monitor={monitor} i18n={i18n} host={this.host} vault={this.librarian.vault} starter={starter} about={this.about} />;
   }
 }
 

@@ -45,7 +45,7 @@ window.hishoHarness = {
     await ready;
     const command = standin.commands.get(id.includes(':') ? id : `hisho:${id}`);
     if (command?.checkCallback) {
-      // As Obsidian's palette: a command whose check says no is not offered.
+      // As Obsidian does: asks whether the command applies now, then runs it.
       if (!command.checkCallback(true)) throw new Error(`command ${id} is not available now`);
       command.checkCallback(false);
       return;

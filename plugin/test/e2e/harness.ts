@@ -8,11 +8,11 @@
  * — the way any non-browser client (curl, the CLI) calls it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from './daemon-process';
@@ -182,7 +182,51 @@ function forwardToDaemon(req: IncomingMessage, res: ServerResponse, daemon: URL)
   );
   // A daemon that is not there looks, to the page, like a refused connection: drop the socket.
   upstream.on('error', () => req.socket.destroy());
+  // The page went away mid-answer (a stopped stream): the daemon must see its client go too.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
   req.pipe(upstream);
+}
+
+/** The vault's files, vault-relative with '/', as Obsidian lists them (dot folders such as .obsidian left out). */
+async function listVault(root: string, dir = ''): Promise<string[]> {
+  const entries = await readdir(join(root, dir), { withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const path = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) files.push(...(await listVault(root, path)));
+    else files.push(path);
+  }
+  return files;
+}
+
+/** GET or PUT one file of the vault for the stand-in's Vault (the page cannot touch the disk); only inside the vault. */
+function vaultFile(req: IncomingMessage, res: ServerResponse, vaultPath: string | undefined): void {
+  const path = new URL(req.url ?? '/', 'http://harness').searchParams.get('path') ?? '';
+  const file = vaultPath ? resolve(vaultPath, path) : '';
+  if (!vaultPath || !path || !file.startsWith(resolve(vaultPath) + sep)) {
+    res.writeHead(400).end('no such vault file');
+    return;
+  }
+  if (req.method === 'PUT') {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void mkdir(dirname(file), { recursive: true })
+        .then(() => writeFile(file, Buffer.concat(chunks)))
+        .then(
+          () => res.writeHead(204).end(),
+          (e: unknown) => res.writeHead(500).end(String(e)),
+        );
+    });
+    return;
+  }
+  readFile(file, 'utf8').then(
+    (text) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text),
+    () => res.writeHead(404).end('not found'),
+  );
 }
 
 async function startServer(options: HarnessOptions): Promise<{ server: Server; url: string }> {
@@ -192,19 +236,25 @@ async function startServer(options: HarnessOptions): Promise<{ server: Server; u
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/daemon' || path.startsWith('/daemon/')) return forwardToDaemon(req, res, daemon);
+    if (path === '/vault-file') return vaultFile(req, res, options.vaultPath);
     const send = (type: string, body: string) => {
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
       res.end(body);
     };
     if (path === '/') {
-      return send(
-        'text/html',
-        pageHtml({
-          language: options.language ?? 'en',
-          vaultPath: options.vaultPath,
-          data: { version: 1, daemonUrl: `${origin}/daemon`, token: options.token, ...options.settings },
-        }),
+      const vaultPath = options.vaultPath;
+      void (vaultPath ? listVault(vaultPath) : Promise.resolve([])).then((vaultFiles) =>
+        send(
+          'text/html',
+          pageHtml({
+            language: options.language ?? 'en',
+            vaultPath,
+            vaultFiles,
+            data: { version: 1, daemonUrl: `${origin}/daemon`, token: options.token, ...options.settings },
+          }),
+        ),
       );
+      return;
     }
     if (path === '/harness.js') return send('text/javascript', bundle);
     if (path === '/styles.css') return send('text/css', styles);

@@ -3,6 +3,7 @@
  * runs in a plain browser page. It mimics Obsidian's DOM layout (status bar, ribbon, right
  * sidebar) closely enough for screenshots; it is not a second Obsidian.
  */
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 // ---- Obsidian's DOM helpers on HTMLElement -------------------------------------------------
 interface DomElementInfo {
@@ -179,15 +180,30 @@ export class Events {
   }
 }
 
+export class TFolder {
+  constructor(readonly path: string) {}
+}
+
 export class TFile {
   readonly basename: string;
   readonly extension: string;
+  /** As in Obsidian, the vault's root folder has the path '/'. */
+  readonly parent: TFolder;
   constructor(readonly path: string) {
-    const name = path.slice(path.lastIndexOf('/') + 1);
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
     const dot = name.lastIndexOf('.');
     this.basename = dot > 0 ? name.slice(0, dot) : name;
     this.extension = dot > 0 ? name.slice(dot + 1) : '';
+    this.parent = new TFolder(slash < 0 ? '/' : path.slice(0, slash));
   }
+}
+
+/** A file of the vault's folder on disk, through the harness server (the page cannot touch the disk itself). */
+async function vaultFile(method: 'GET' | 'PUT', path: string, body?: string): Promise<string> {
+  const response = await fetch(`/vault-file?path=${encodeURIComponent(path)}`, { method, body });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.text();
 }
 
 /** The desktop adapter: the vault's folder on disk (the harness config's vaultPath). */
@@ -196,65 +212,132 @@ export class FileSystemAdapter {
   getBasePath(): string {
     return this.basePath;
   }
+  read(path: string): Promise<string> {
+    return vaultFile('GET', path);
+  }
 }
 
-export class TFolder {
-  constructor(readonly path: string) {}
+const FRONTMATTER = /^---\r?\n(?:([\s\S]*?)\r?\n)?---(?:\r?\n|$)/;
+
+export class FileManager {
+  constructor(private readonly vault: Vault) {}
+  /** As in Obsidian: the frontmatter as an object, changed by `fn`, written back as YAML (added when the note had none). */
+  async processFrontMatter(file: TFile, fn: (frontmatter: Record<string, unknown>) => void): Promise<void> {
+    const text = await this.vault.read(file);
+    const match = FRONTMATTER.exec(text);
+    const data = ((match ? parseYaml(match[1] ?? '') : null) ?? {}) as Record<string, unknown>;
+    fn(data);
+    const body = match ? text.slice(match[0].length) : text;
+    await this.vault.modify(file, `---\n${stringifyYaml(data)}---\n${body}`);
+  }
+  generateMarkdownLink(file: TFile, _sourcePath: string): string {
+    return `[[${file.basename}]]`;
+  }
+}
+
+/** Enough of CodeMirror's editor for inserting text at the cursor. */
+export class Editor {
+  private cursor = 0;
+  constructor(private value: string) {
+    this.cursor = value.length;
+  }
+  getValue(): string {
+    return this.value;
+  }
+  /** For tests: where the cursor is. */
+  setCursorOffset(offset: number): void {
+    this.cursor = offset;
+  }
+  replaceSelection(text: string): void {
+    this.value = this.value.slice(0, this.cursor) + text + this.value.slice(this.cursor);
+    this.cursor += text.length;
+  }
+}
+
+/** A note open in the main area, with its text in an editor. */
+export class MarkdownView {
+  constructor(
+    readonly file: TFile,
+    readonly editor: Editor,
+  ) {}
 }
 
 /**
- * Notes kept in memory (the plugin writes plan notes through these calls, as in Obsidian); tests
- * read and change them with `text` and `modify`. Every change fires the vault's event and the
- * metadata cache's 'changed', as Obsidian does once it has parsed the file.
+ * The vault. Notes live in memory (tests read them with `text`); when the harness gives a folder on
+ * disk, the files listed there at load are known too (read from disk on first use) and every write
+ * goes through to disk, so tests can read the file back as the daemon sees it. Every change fires
+ * the vault's event and the metadata cache's 'changed', as Obsidian does once it has parsed the file.
  */
 export class Vault extends Events {
-  private readonly files = new Map<string, { file: TFile; text: string }>();
+  /** Not Obsidian's default name, as a person may choose: the plugin must ask for it, never assume it. */
+  readonly configDir = '.vault-config';
+  private readonly files = new Map<string, { file: TFile; text: string | null }>();
   private readonly folders = new Set<string>();
   constructor(
     readonly adapter: FileSystemAdapter | object,
     private readonly metadataCache: MetadataCache,
+    diskPaths: readonly string[] = [],
   ) {
     super();
+    for (const path of diskPaths) this.files.set(path, { file: new TFile(path), text: null });
+  }
+  private get disk(): FileSystemAdapter | null {
+    return this.adapter instanceof FileSystemAdapter ? this.adapter : null;
+  }
+  private folderExists(path: string): boolean {
+    return this.folders.has(path) || [...this.files.keys()].some((f) => f.startsWith(`${path}/`));
+  }
+  getFiles(): TFile[] {
+    return [...this.files.values()].map((f) => f.file);
+  }
+  getMarkdownFiles(): TFile[] {
+    return this.getFiles().filter((f) => f.extension === 'md');
+  }
+  getFileByPath(path: string): TFile | null {
+    return this.files.get(normalizePath(path))?.file ?? null;
   }
   getAbstractFileByPath(path: string): TFile | TFolder | null {
     const normal = normalizePath(path);
-    if (this.folders.has(normal)) return new TFolder(normal);
-    return this.files.get(normal)?.file ?? null;
-  }
-  getMarkdownFiles(): TFile[] {
-    return [...this.files.values()].map((f) => f.file).filter((f) => f.extension === 'md');
+    if (this.folderExists(normal)) return new TFolder(normal);
+    return this.getFileByPath(normal);
   }
   async createFolder(path: string): Promise<void> {
     if (this.getAbstractFileByPath(path)) throw new Error('Folder already exists.');
     this.folders.add(normalizePath(path));
   }
+  /** As in Obsidian: refuses an existing path (regardless of case, as on Windows and macOS) and a missing folder. */
   async create(path: string, text: string): Promise<TFile> {
     const normal = normalizePath(path);
-    if (this.getAbstractFileByPath(normal)) throw new Error('File already exists.');
+    if (this.getFiles().some((f) => f.path.toLowerCase() === normal.toLowerCase())) throw new Error('File already exists.');
     const parent = normal.includes('/') ? normal.slice(0, normal.lastIndexOf('/')) : '';
-    if (parent && !this.folders.has(parent)) throw new Error(`Folder ${parent} does not exist.`);
+    if (parent && !this.folderExists(parent) && !this.disk) throw new Error(`Folder ${parent} does not exist.`);
+    if (this.disk) await vaultFile('PUT', normal, text);
     const file = new TFile(normal);
     this.files.set(normal, { file, text });
     this.changed('create', file, text);
     return file;
   }
   async read(file: TFile): Promise<string> {
-    return this.entry(file).text;
+    const entry = this.entry(file);
+    entry.text ??= await vaultFile('GET', file.path);
+    return entry.text;
   }
   async modify(file: TFile, text: string): Promise<void> {
-    this.entry(file).text = text;
+    const entry = this.entry(file);
+    if (this.disk) await vaultFile('PUT', file.path, text);
+    entry.text = text;
     this.changed('modify', file, text);
   }
   async process(file: TFile, fn: (text: string) => string): Promise<string> {
-    const text = fn(this.entry(file).text);
+    const text = fn(await this.read(file));
     await this.modify(file, text);
     return text;
   }
-  /** For tests: a note's text, or null. */
+  /** For tests: the text of a note written or read through the vault, or null. */
   text(path: string): string | null {
     return this.files.get(normalizePath(path))?.text ?? null;
   }
-  private entry(file: TFile): { file: TFile; text: string } {
+  private entry(file: TFile): { file: TFile; text: string | null } {
     const entry = this.files.get(file.path);
     if (!entry) throw new Error(`${file.path} does not exist`);
     return entry;
@@ -336,10 +419,20 @@ export class Workspace extends Events {
   getActiveFile(): TFile | null {
     return this.activeFile;
   }
-  /** As in Obsidian, opening a note makes it the active file and fires 'file-open'. */
+  /** The note open in the main area (the last one opened), if any. */
+  markdownView: MarkdownView | null = null;
+  /** As in Obsidian, opening a note shows it in the main area, makes it the active file and fires 'file-open'. */
   async openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {
     this.openedLinks.push({ linktext, sourcePath, newLeaf });
+    const text = await vaultFile('GET', linktext).catch(() => '');
+    this.markdownView = new MarkdownView(new TFile(linktext), new Editor(text));
     this.setActiveFile(linktext);
+  }
+  getActiveViewOfType<T>(type: abstract new (...args: never[]) => T): T | null {
+    return this.markdownView instanceof type ? this.markdownView : null;
+  }
+  getMostRecentLeaf(): { view: MarkdownView | null } | null {
+    return this.markdownView ? { view: this.markdownView } : null;
   }
   /** For tests: make a note active, as clicking it in the file explorer would. */
   setActiveFile(path: string | null): void {
@@ -382,6 +475,15 @@ export class App {
   readonly workspace: Workspace;
   readonly vault: Vault;
   readonly metadataCache = new MetadataCache();
+  readonly fileManager: FileManager;
+  /** Obsidian's settings window (not in its typings; plugins open their tab through it). Records the tabs opened. */
+  readonly setting = {
+    openedTabs: [] as string[],
+    open(): void {},
+    openTabById(id: string): void {
+      this.openedTabs.push(id);
+    },
+  };
   readonly statusBarEl: HTMLElement;
   readonly ribbonEl: HTMLElement;
   constructor(root: HTMLElement) {
@@ -391,8 +493,9 @@ export class App {
     const right = div(root, 'workspace-split mod-right-split');
     this.statusBarEl = div(root, 'status-bar');
     this.workspace = new Workspace(right);
-    const vaultPath = (harnessConfig() as { vaultPath?: string }).vaultPath;
-    this.vault = new Vault(vaultPath ? new FileSystemAdapter(vaultPath) : {}, this.metadataCache);
+    const { vaultPath, vaultFiles } = harnessConfig() as { vaultPath?: string; vaultFiles?: string[] };
+    this.vault = new Vault(vaultPath ? new FileSystemAdapter(vaultPath) : {}, this.metadataCache, vaultFiles ?? []);
+    this.fileManager = new FileManager(this.vault);
   }
 }
 

@@ -81,6 +81,8 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
       en['settings.check.name'],
       en['settings.heading.assistants'],
       en['settings.assistants.name'],
+      en['lib.heading'],
+      en['lib.name'],
       en['settings.heading.display'],
       en['settings.language.name'],
     ]);

@@ -15,3 +15,8 @@ export function errorSentence(e: unknown, t: Translate): string {
   }
   return t('notice.error.unknown');
 }
+
+/** One sentence for any failure: the daemon's as above, else the error's own message (Obsidian's, for a note it could not write). */
+export function failureSentence(e: unknown, t: Translate): string {
+  return !(e instanceof DaemonError) && e instanceof Error && e.message ? e.message : errorSentence(e, t);
+}

@@ -8,4 +8,8 @@ export interface NoteHost {
   onActiveChange(listener: (path: string | null) => void): () => void;
   /** Whether a mouse or key event held Mod (Cmd on macOS, Ctrl elsewhere). */
   isMod(evt: MouseEvent | KeyboardEvent): boolean;
+  /** Inserts text at the cursor of the note last edited; says so in a notice when no note is open. */
+  insertText(text: string): void;
+  /** Opens Hisho's tab of Obsidian's settings (where the librarian's assistant is chosen). */
+  openSettings(): void;
 }

@@ -4,7 +4,8 @@ import type { ConnectionMonitor } from '../../connection';
 import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n } from '../../i18n';
 import { VIEWS } from '../constants';
-import { EmptyState, useConnection, useLanguage } from '../empty-state';
+import { ConnectionLine, EmptyState, useConnection, useLanguage } from '../empty-state';
+import { LibrarianChat, type NoteQuestion } from './chat/chat';
 import { daemonClient } from './daemon';
 import { errorSentence } from './error-text';
 import type { NoteHost } from './host';
@@ -22,7 +23,11 @@ export interface LibrarianProps {
   /** The registered vault's id for the daemon's `vault` parameter, once known. */
   vault: () => string | undefined;
   starter?: DaemonStarter;
+  /** A note to ask about (switches to the chat). */
+  about: NoteQuestion | null;
 }
+
+type Mode = 'search' | 'chat';
 
 const TAG_LIST_ID = 'hisho-librarian-tag-list';
 const FILTERS_ID = 'hisho-librarian-filters';
@@ -32,8 +37,12 @@ const windowSchedule: Schedule = (fn, ms) => {
   return () => window.clearTimeout(id);
 };
 
-/** The Librarian pane: search as you type with filters, the active note's related notes, the tag browser. */
-export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProps) {
+/**
+ * The Librarian pane: search as you type with filters, the active note's related notes and the tag
+ * browser, and beside them the chat. Both stay mounted, so switching keeps a search and an answer
+ * being streamed.
+ */
+export function Librarian({ monitor, i18n, host, vault, starter, about }: LibrarianProps) {
   const t = useLanguage(i18n);
   const status = useConnection(monitor);
   const connected = status.state === 'connected';
@@ -43,6 +52,13 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
   const [tagNames, setTagNames] = useState<string[]>([]);
   const [showFilters, setShowFilters] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  const [mode, setMode] = useState<Mode>('search');
+  // Switched while rendering, not in an effect: the chat must be visible when it takes the focus.
+  const [shownAbout, setShownAbout] = useState(about);
+  if (about !== shownAbout) {
+    setShownAbout(about);
+    if (about) setMode('chat');
+  }
 
   const runner = useMemo(
     () =>
@@ -94,138 +110,154 @@ export function Librarian({ monitor, i18n, host, vault, starter }: LibrarianProp
   const active = hasQuery(query);
   const { results, total } = search;
 
-  return (
-    <div class="hisho-librarian">
-      <div class="hisho-search">
-        <input
-          ref={inputRef}
-          class="hisho-search-input"
-          type="search"
-          enterKeyHint="search"
-          spellcheck={false}
-          placeholder={t('librarian.search.placeholder')}
-          aria-label={t('librarian.search.label')}
-          role="combobox"
-          aria-expanded={results.length > 0}
-          aria-controls={RESULTS_ID}
-          aria-autocomplete="list"
-          aria-activedescendant={selected >= 0 ? optionId(selected) : undefined}
-          value={query.text}
-          onInput={(evt) => patch({ text: evt.currentTarget.value })}
-          onKeyDown={onKeyDown}
-        />
-        <button
-          type="button"
-          class={filterCount > 0 ? 'hisho-filters-toggle is-active' : 'hisho-filters-toggle'}
-          aria-expanded={showFilters}
-          aria-controls={FILTERS_ID}
-          onClick={() => setShowFilters((v) => !v)}
-        >
-          {filterCount > 0 ? t('librarian.filters.active', { count: filterCount }) : t('librarian.filters')}
-        </button>
-      </div>
+  const tab = (key: Mode, label: string) => (
+    <button type="button" role="tab" class="hisho-tab" data-tab={key} aria-selected={mode === key} onClick={() => setMode(key)}>
+      {label}
+    </button>
+  );
 
-      <div class="hisho-filters" id={FILTERS_ID} hidden={!showFilters}>
-        <label class="hisho-filter">
-          <span class="hisho-filter-label">{t('librarian.filter.tag')}</span>
+  return (
+    <div class="hisho-librarian" data-mode={mode}>
+      <div class="hisho-tabs" role="tablist">
+        {tab('search', t('tab.search'))}
+        {tab('chat', t('tab.chat'))}
+      </div>
+      <div class="hisho-librarian-chat" role="tabpanel" hidden={mode !== 'chat'}>
+        {!connected && <ConnectionLine monitor={monitor} i18n={i18n} starter={starter} />}
+        <LibrarianChat monitor={monitor} i18n={i18n} host={host} vault={vault} about={about} />
+      </div>
+      <div class="hisho-librarian-search" role="tabpanel" hidden={mode !== 'search'}>
+        <div class="hisho-search">
           <input
-            class="hisho-filter-tag"
-            type="text"
-            list={TAG_LIST_ID}
-            placeholder={t('librarian.filter.tag.placeholder')}
-            value={query.tag}
-            onInput={(evt) => patch({ tag: evt.currentTarget.value })}
+            ref={inputRef}
+            class="hisho-search-input"
+            type="search"
+            enterKeyHint="search"
+            spellcheck={false}
+            placeholder={t('librarian.search.placeholder')}
+            aria-label={t('librarian.search.label')}
+            role="combobox"
+            aria-expanded={results.length > 0}
+            aria-controls={RESULTS_ID}
+            aria-autocomplete="list"
+            aria-activedescendant={selected >= 0 ? optionId(selected) : undefined}
+            value={query.text}
+            onInput={(evt) => patch({ text: evt.currentTarget.value })}
+            onKeyDown={onKeyDown}
           />
-        </label>
-        <datalist id={TAG_LIST_ID}>
-          {tagNames.map((tag) => (
-            <option key={tag} value={tag} />
-          ))}
-        </datalist>
-        <label class="hisho-filter">
-          <span class="hisho-filter-label">{t('librarian.filter.folder')}</span>
-          <input
-            class="hisho-filter-folder"
-            type="text"
-            placeholder={t('librarian.filter.folder.placeholder')}
-            value={query.folder}
-            onInput={(evt) => patch({ folder: evt.currentTarget.value })}
+          <button
+            type="button"
+            class={filterCount > 0 ? 'hisho-filters-toggle is-active' : 'hisho-filters-toggle'}
+            aria-expanded={showFilters}
+            aria-controls={FILTERS_ID}
+            onClick={() => setShowFilters((v) => !v)}
+          >
+            {filterCount > 0 ? t('librarian.filters.active', { count: filterCount }) : t('librarian.filters')}
+          </button>
+        </div>
+
+        <div class="hisho-filters" id={FILTERS_ID} hidden={!showFilters}>
+          <label class="hisho-filter">
+            <span class="hisho-filter-label">{t('librarian.filter.tag')}</span>
+            <input
+              class="hisho-filter-tag"
+              type="text"
+              list={TAG_LIST_ID}
+              placeholder={t('librarian.filter.tag.placeholder')}
+              value={query.tag}
+              onInput={(evt) => patch({ tag: evt.currentTarget.value })}
+            />
+          </label>
+          <datalist id={TAG_LIST_ID}>
+            {tagNames.map((tag) => (
+              <option key={tag} value={tag} />
+            ))}
+          </datalist>
+          <label class="hisho-filter">
+            <span class="hisho-filter-label">{t('librarian.filter.folder')}</span>
+            <input
+              class="hisho-filter-folder"
+              type="text"
+              placeholder={t('librarian.filter.folder.placeholder')}
+              value={query.folder}
+              onInput={(evt) => patch({ folder: evt.currentTarget.value })}
+            />
+          </label>
+          <label class="hisho-filter">
+            <span class="hisho-filter-label">{t('librarian.filter.since')}</span>
+            <input class="hisho-filter-since" type="date" value={query.since} onInput={(evt) => patch({ since: evt.currentTarget.value })} />
+          </label>
+          {filterCount > 0 && (
+            <button type="button" class="hisho-filter-clear" onClick={() => patch({ tag: '', folder: '', since: '' })}>
+              {t('librarian.filter.clear')}
+            </button>
+          )}
+        </div>
+
+        {active && (
+          <div
+            class="hisho-search-status"
+            aria-live="polite"
+            data-state={search.error ? 'error' : search.loading ? 'loading' : 'done'}
+            data-query={search.query?.text ?? ''}
+          >
+            {search.error ? (
+              <span class="hisho-error">
+                {errorSentence(search.error, t)}{' '}
+                <button type="button" class="hisho-retry" onClick={() => runner.retry()}>
+                  {t('librarian.retry')}
+                </button>
+              </span>
+            ) : search.loading && total === null ? (
+              t('librarian.searching')
+            ) : total === 0 ? (
+              <span class="hisho-no-results">{t('librarian.results.none')}</span>
+            ) : total !== null ? (
+              <span class="hisho-result-count">
+                {!search.totalExact
+                  ? t('librarian.results.count.more', { count: total })
+                  : total === 1
+                    ? t('librarian.results.count.one')
+                    : t('librarian.results.count', { count: total })}
+              </span>
+            ) : null}
+          </div>
+        )}
+
+        {active && results.length > 0 && (
+          <ResultList
+            results={results}
+            selected={selected}
+            t={t}
+            onOpen={(index, evt) => {
+              setSelected(index);
+              open(index, host.isMod(evt));
+            }}
           />
-        </label>
-        <label class="hisho-filter">
-          <span class="hisho-filter-label">{t('librarian.filter.since')}</span>
-          <input class="hisho-filter-since" type="date" value={query.since} onInput={(evt) => patch({ since: evt.currentTarget.value })} />
-        </label>
-        {filterCount > 0 && (
-          <button type="button" class="hisho-filter-clear" onClick={() => patch({ tag: '', folder: '', since: '' })}>
-            {t('librarian.filter.clear')}
+        )}
+        {active && total !== null && results.length < total && !search.error && (
+          <button type="button" class="hisho-load-more" disabled={search.loadingMore} onClick={() => runner.loadMore()}>
+            {search.loadingMore ? t('librarian.loading') : t('librarian.load-more', { shown: results.length, total })}
           </button>
         )}
-      </div>
+        {!active && <EmptyState definition={VIEWS.librarian} monitor={monitor} i18n={i18n} starter={starter} />}
+        {active && results.length > 0 && <p class="hisho-keyboard-hint">{t('librarian.keyboard-hint')}</p>}
 
-      {active && (
-        <div
-          class="hisho-search-status"
-          aria-live="polite"
-          data-state={search.error ? 'error' : search.loading ? 'loading' : 'done'}
-          data-query={search.query?.text ?? ''}
-        >
-          {search.error ? (
-            <span class="hisho-error">
-              {errorSentence(search.error, t)}{' '}
-              <button type="button" class="hisho-retry" onClick={() => runner.retry()}>
-                {t('librarian.retry')}
-              </button>
-            </span>
-          ) : search.loading && total === null ? (
-            t('librarian.searching')
-          ) : total === 0 ? (
-            <span class="hisho-no-results">{t('librarian.results.none')}</span>
-          ) : total !== null ? (
-            <span class="hisho-result-count">
-              {!search.totalExact
-                ? t('librarian.results.count.more', { count: total })
-                : total === 1
-                  ? t('librarian.results.count.one')
-                  : t('librarian.results.count', { count: total })}
-            </span>
-          ) : null}
-        </div>
-      )}
-
-      {active && results.length > 0 && (
-        <ResultList
-          results={results}
-          selected={selected}
+        <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} />
+        <TagBrowser
+          monitor={monitor}
+          vault={vault}
           t={t}
-          onOpen={(index, evt) => {
-            setSelected(index);
-            open(index, host.isMod(evt));
+          connected={connected}
+          activeTag={normalizeTag(query.tag)}
+          onPick={(tag) => {
+            patch({ tag: normalizeTag(query.tag) === tag ? '' : tag });
+            setShowFilters(true);
+            inputRef.current?.focus();
           }}
+          onTags={onTags}
         />
-      )}
-      {active && total !== null && results.length < total && !search.error && (
-        <button type="button" class="hisho-load-more" disabled={search.loadingMore} onClick={() => runner.loadMore()}>
-          {search.loadingMore ? t('librarian.loading') : t('librarian.load-more', { shown: results.length, total })}
-        </button>
-      )}
-      {!active && <EmptyState definition={VIEWS.librarian} monitor={monitor} i18n={i18n} starter={starter} />}
-      {active && results.length > 0 && <p class="hisho-keyboard-hint">{t('librarian.keyboard-hint')}</p>}
-
-      <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} />
-      <TagBrowser
-        monitor={monitor}
-        vault={vault}
-        t={t}
-        connected={connected}
-        activeTag={normalizeTag(query.tag)}
-        onPick={(tag) => {
-          patch({ tag: normalizeTag(query.tag) === tag ? '' : tag });
-          setShowFilters(true);
-          inputRef.current?.focus();
-        }}
-        onTags={onTags}
-      />
+      </div>
     </div>
   );
 }
