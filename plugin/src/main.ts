@@ -1,6 +1,6 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
-import { registerPlanCommands } from './plan-commands';
+import { registerPlanCommands, showPlan } from './plan-commands';
 import { registerDiscussionCommand } from './discussion-command';
 import { ConnectionMonitor } from './connection';
 import { nodeLaunchHost } from './daemon/node-launcher';
@@ -47,7 +47,8 @@ export default class HishoPlugin extends Plugin {
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, registration.vaultParam));
     const discussionRequests = new PaneRequests();
-    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam));
+    const openPlan = (planId: number) => showPlan(this.app, (key) => this.openView(key), planId);
+    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam, openPlan));
     const notifier = this.addChild(new PlanNotifier(this.monitor));
     const planNotes = new PlanNotes(this.app, () => plansApi(this.monitor), registration.vaultParam);
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps, { notes: planNotes, feed: notifier.feed }));
