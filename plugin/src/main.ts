@@ -1,6 +1,6 @@
 import { getLanguage, Plugin, type WorkspaceLeaf } from 'obsidian';
 import { registerCommands } from './commands';
-import { registerPlanCommands } from './plan-commands';
+import { registerPlanCommands, showPlan } from './plan-commands';
 import { registerDiscussionCommand } from './discussion-command';
 import { ConnectionMonitor } from './connection';
 import { nodeLaunchHost } from './daemon/node-launcher';
@@ -50,7 +50,8 @@ export default class HishoPlugin extends Plugin {
     const openSettings = () => openPluginSettings(this.app, this.manifest.id);
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings }));
     const discussionRequests = new PaneRequests();
-    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam));
+    const openPlan = (planId: number) => showPlan(this.app, (key) => this.openView(key), planId);
+    this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam, openPlan));
     const notifier = this.addChild(new PlanNotifier(this.monitor));
     const planNotes = new PlanNotes(this.app, () => plansApi(this.monitor), registration.vaultParam);
     this.registerView(VIEWS.plans.type, (leaf) => new PlansView(leaf, deps, { notes: planNotes, feed: notifier.feed }));

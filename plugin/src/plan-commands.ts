@@ -11,6 +11,12 @@ function plansView(app: App): PlansView | null {
   return view instanceof PlansView ? view : null;
 }
 
+/** Opens the Plans pane (reusing an open one) on one plan. */
+export async function showPlan(app: App, openView: (key: ViewKey) => Promise<void>, planId: number): Promise<void> {
+  await openView('plans');
+  plansView(app)?.navigator.go({ kind: 'plan', id: planId });
+}
+
 /**
  * The plan commands: a new plan, and the note of the plan the pane shows or of the active note.
  * ("Open plan approvals" is registered with the other views' commands.)

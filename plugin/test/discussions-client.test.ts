@@ -3,7 +3,8 @@
  * HTTP on 127.0.0.1: a real database (PGlite, and PostgreSQL when HISHO_TEST_PG_URL is set), the
  * real discussion engine with scripted models (fail closed), the real event stream. A discussion is
  * followed from its first token to its note, through a pause, a clarify, a dropped stream (caught up
- * without a duplicate) and a terminate.
+ * without a duplicate) and a terminate; a plan drafted from a consensus, and the sentences that say
+ * why one cannot be.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -16,14 +17,18 @@ import { ensureLocalUser } from '../../daemon/src/db/local-user';
 import { DiscussionEngine } from '../../daemon/src/discussions/engine';
 import { createApp } from '../../daemon/src/server/app';
 import { closeAllSse } from '../../daemon/src/server/sse';
+import { AiError, aiMessages } from '../../daemon/src/ai/errors';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
 import { heldGate, judge, say } from '../../daemon/test/discussions/harness';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { DiscussionsApi } from '../src/daemon/discussions-client';
+import { PlansApi } from '../src/daemon/plans-client';
+import { I18n } from '../src/i18n';
 import { allowedFromConflict, controlsFor } from '../src/views/discussions/controls';
 import { createBody, formErrors, newForm } from '../src/views/discussions/form';
 import { LiveSession, type Link } from '../src/views/discussions/live-session';
+import { canDraftPlan, draftErrorSentence, draftingAssistants } from '../src/views/discussions/plan-draft';
 import { consensusView, participantState, type TranscriptState } from '../src/views/discussions/transcript-state';
 
 const TOKEN = 'plugin-test-token-0123456789abcdef0123456789';
@@ -95,6 +100,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
   let server: ServerType;
   let engine: DiscussionEngine;
   let api: DiscussionsApi;
+  let plans: PlansApi;
   let baseUrl: string;
   const model = new ScriptedModel();
   const ids = { moderator: 0, a: 0, b: 0, idle: 0 };
@@ -131,6 +137,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     port = (server.address() as AddressInfo).port;
     baseUrl = `http://127.0.0.1:${port}`;
     api = new DiscussionsApi(new DaemonClient({ baseUrl, token: TOKEN, fetch }));
+    plans = new PlansApi(new DaemonClient({ baseUrl, token: TOKEN, fetch }));
 
     const assistant = async (name: string, persona: string, icon: Record<string, unknown>, isActive = true) => {
       const p = await post('/personas', { name: persona, personality: `${persona} speaks plainly.`, ...icon });
@@ -266,6 +273,61 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     expect(note.markdown).toContain('Remote work helps focus; see [[Roadmap]].');
     expect(note.markdown).toContain('Summary: remote work helps focus; costs remain open.');
     live.session.dispose();
+  });
+
+  it('drafts a plan from a consensus (the moderator by default) and says in one sentence why a draft failed', async () => {
+    const i18n = new I18n(() => 'en');
+    i18n.apply('en');
+    const assistants = (await api.assistants()).filter((a) => [ids.moderator, ids.a, ids.b].includes(a.id));
+    const run = async (topic: string, reached: boolean) => {
+      model.script(say(ids.moderator, 'Open.'), say(ids.a, 'A1.'), say(ids.b, 'B1.'), judge(ids.moderator, { progress: reached ? 1 : 0.3, reached, summary: reached ? 'Two office days a week, from April.' : 'Still apart.' }));
+      const form = { ...newForm({ selection: topic, noteTitle: null }, assistants, 'en'), maxRounds: '1', consultVault: false };
+      const { id } = await api.create(createBody(form, null));
+      await engine.settled(id);
+      return api.get(id);
+    };
+
+    const agreed = await run('Office days', true);
+    expect(agreed).toMatchObject({ status: 'completed', stopReason: 'consensus', consensusReached: true });
+    expect(canDraftPlan(agreed)).toBe(true);
+    const drafter = draftingAssistants(agreed)[0]!;
+    expect(drafter).toEqual({ assistantId: ids.moderator, name: 'Moderator' });
+    model.script({
+      call: 'generateObject',
+      check: (req, config) => {
+        expect(config?.assistantId).toBe(ids.moderator);
+        expect(req.messages[0]!.content).toContain('Two office days a week, from April.');
+      },
+      reply: {
+        object: {
+          title: 'Office days from April',
+          description: null,
+          objective: 'Two office days a week',
+          scope: null,
+          timeline: { startDate: '2026-04-01', endDate: '2026-06-30', milestones: [] },
+          resources: { people: [], cost: null, dependencies: [] },
+          riskAssessment: null,
+          successCriteria: ['Everyone in the office twice a week'],
+        },
+      },
+    });
+    const plan = await plans.draft({ discussionId: agreed.id, assistantId: drafter.assistantId });
+    expect(plan).toMatchObject({ status: 'submitted', title: 'Office days from April', assistantId: ids.moderator });
+    expect((await plans.get(plan.id)).id).toBe(plan.id);
+
+    // The provider failing: the daemon's own sentence, not "not connected".
+    model.script({ call: 'generateObject', reply: { error: new AiError('unreachable', aiMessages.unreachable('Ollama')) } });
+    const down = await refusal(plans.draft({ discussionId: agreed.id, assistantId: drafter.assistantId }));
+    expect(down.reason).toMatchObject({ status: 502 });
+    expect(draftErrorSentence(down, i18n.t)).toBe(aiMessages.unreachable('Ollama'));
+
+    // Ended by the round limit: no button, and the daemon's 409 in the pane's words.
+    const apart = await run('Lunch', false);
+    expect(apart).toMatchObject({ status: 'completed', stopReason: 'round_limit', consensusReached: false });
+    expect(canDraftPlan(apart)).toBe(false);
+    const none = await refusal(plans.draft({ discussionId: apart.id, assistantId: ids.moderator }));
+    expect(none.reason).toMatchObject({ status: 409 });
+    expect(draftErrorSentence(none, i18n.t)).toBe('This discussion has no consensus to draft a plan from.');
   });
 
   it('closes the session with the daemon’s words for a discussion that does not exist', async () => {

@@ -1,13 +1,14 @@
 /**
  * The Discussions pane's pure logic: the transcript built from events and catch-ups (each message
  * once, the streamed turn never going back or doubling), the live session's order of work and
- * reconnects against a fake source, and the buttons allowed per status.
+ * reconnects against a fake source, the buttons allowed per status, and when a plan can be drafted.
  */
 import { describe, expect, it } from 'vitest';
 import type { CurrentTurn, Discussion, DiscussionEvent, DiscussionMessage, Interruption, LiveState } from '../../shared/contracts/discussions';
 import { DaemonError } from '../src/daemon/client';
 import { allowedFromConflict, controlsFor } from '../src/views/discussions/controls';
 import { LiveSession, retryDelayMs, type DiscussionSource, type Link } from '../src/views/discussions/live-session';
+import { canDraftPlan, draftingAssistants } from '../src/views/discussions/plan-draft';
 import { consensusView, emptyTranscript, hasEnded, participantState, reduceTranscript, type TranscriptAction, type TranscriptState } from '../src/views/discussions/transcript-state';
 
 const ID = 7;
@@ -223,6 +224,39 @@ describe('the steering buttons', () => {
     expect(allowedFromConflict({ allowedActions: [] })).toEqual([]);
     expect(allowedFromConflict({})).toBeNull();
     expect(allowedFromConflict(undefined)).toBeNull();
+  });
+});
+
+describe('drafting a plan from the consensus', () => {
+  const agreed = { status: 'completed' as const, consensusReached: true, consensusSummary: 'Two office days a week.' };
+
+  it('is offered only for a discussion that completed with a consensus', () => {
+    expect(canDraftPlan(discussion({ ...agreed, stopReason: 'consensus' }))).toBe(true);
+    expect(canDraftPlan(discussion({ status: 'completed', stopReason: 'round_limit', consensusReached: false, consensusSummary: null }))).toBe(false);
+    expect(canDraftPlan(discussion({ ...agreed, consensusSummary: '  ' }))).toBe(false);
+    for (const status of ['active', 'paused', 'terminated'] as const) expect(canDraftPlan(discussion({ ...agreed, status })), status).toBe(false);
+  });
+
+  it('is drafted by the moderator unless another of the discussion’s assistants is chosen', () => {
+    const participant = (id: number, assistantId: number, role: 'moderator' | 'participant' | 'observer', name: string) => ({
+      id,
+      discussionId: ID,
+      assistantId,
+      name,
+      role,
+      stance: null,
+      persona: null,
+      contributionCount: 0,
+      isActive: true,
+      joinedAt: at(0),
+      leftAt: null,
+    });
+    const d = discussion({ participants: [participant(1, 11, 'participant', 'Alpha'), participant(2, 12, 'observer', 'Owl'), participant(3, 13, 'moderator', 'Mod')] });
+    expect(draftingAssistants(d)).toEqual([
+      { assistantId: 13, name: 'Mod' },
+      { assistantId: 11, name: 'Alpha' },
+      { assistantId: 12, name: 'Owl' },
+    ]);
   });
 });
 

@@ -77,7 +77,7 @@ export const discussionSettingsSchema = z.object({
   tokenBudget: z.number().int(),
   /** The language the assistants speak. */
   language: z.enum(['ja', 'en']),
-  /** Whether turns cite vault notes found by searching the index. */
+  /** Whether turns cite vault notes found by the librarian's retrieval. */
   consultVault: z.boolean(),
   /** The vault to consult; null: the only registered vault. */
   vaultId: id.nullable(),

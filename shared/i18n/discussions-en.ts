@@ -54,6 +54,13 @@ export const discussionsEn = {
   'discussions.saving': 'Saving…',
   'discussions.saved': 'Saved as {path}',
 
+  'discussions.plan.draft': 'Draft a plan from the consensus',
+  'discussions.plan.drafting': 'Drafting the plan…',
+  'discussions.plan.assistant': 'Drafted by',
+  'discussions.plan.drafted': 'Drafted the plan “{title}”; it is waiting for your review in Plans.',
+  'discussions.plan.open': 'Open the plan',
+  'discussions.plan.no-consensus': 'This discussion has no consensus to draft a plan from.',
+
   'discussions.link.connecting': 'Connecting…',
   'discussions.link.waiting': 'Connection lost. Reconnecting…',
   'discussions.link.reconnect': 'Reconnect now',

@@ -56,6 +56,13 @@ export const discussionsJa: { readonly [K in keyof typeof discussionsEn]: string
   'discussions.saving': '保存しています…',
   'discussions.saved': '{path} に保存しました',
 
+  'discussions.plan.draft': '合意からプランを起案',
+  'discussions.plan.drafting': 'プランを起案しています…',
+  'discussions.plan.assistant': '起案するアシスタント',
+  'discussions.plan.drafted': 'プラン「{title}」を起案しました。プラン承認で確認を待っています。',
+  'discussions.plan.open': 'プランを開く',
+  'discussions.plan.no-consensus': 'この協議には、プランの元になる合意がありません。',
+
   'discussions.link.connecting': '接続しています…',
   'discussions.link.waiting': '接続が切れました。再接続しています…',
   'discussions.link.reconnect': '今すぐ再接続',

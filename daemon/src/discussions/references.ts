@@ -1,37 +1,28 @@
 /**
- * Vault notes a turn may cite: found by searching the index with the topic. One small function so
- * the librarian's retrieval can replace its inside later; callers only rely on getting notes that
- * exist in the index now (a turn may cite only these, so every link it stores resolves).
+ * Vault notes a turn may cite: the passages the librarian's retrieval finds for the discussion's
+ * current topic (read as a question). A turn may cite only these, so every link it stores resolves;
+ * when nothing in the vault is relevant, none are offered.
  */
 import type { Db } from '../db/database';
-import { ApiError } from '../server/errors';
+import { retrievePassages } from '../librarian/retrieve';
 import { resolveVault } from '../search/graph';
-import { parseQuery, QueryError } from '../search/query';
-import { searchNotes } from '../search/search';
+import { ApiError } from '../server/errors';
 
 export interface NoteReference {
   path: string;
   title: string;
+  /** The note's passage about the topic, on one line (it is shown in the prompt as a list item). */
   excerpt?: string;
 }
 
 /** Notes offered per turn. */
 export const REFERENCES_PER_TURN = 5;
-
-/** The topic as plain words: query syntax (quotes, -exclusions, key:value) would change its meaning. */
-function plainWords(text: string): string[] {
-  return text
-    .normalize('NFKC')
-    .replace(/["“”:*()<>=]/g, ' ')
-    .split(/\s+/)
-    .map((w) => w.replace(/^-+/, ''))
-    .filter((w) => w.length > 1);
-}
+/** Longest passage offered per note: enough to judge the note, short enough for every turn's prompt. */
+export const REFERENCE_EXCERPT_CHARS = 600;
 
 /**
- * Up to `limit` notes about `topic` in the vault (`vaultId`, or the only registered vault): all
- * words first; when that finds too little, the longest words one by one. No vault, several vaults
- * without a choice, or nothing searchable: no notes.
+ * Up to `limit` notes about `topic` in the vault (`vaultId`, or the only registered vault), each
+ * with its best passage. No vault, several vaults without a choice, or nothing relevant: no notes.
  */
 export async function findReferences(db: Db, vaultId: number | null, topic: string, limit = REFERENCES_PER_TURN): Promise<NoteReference[]> {
   let vault;
@@ -41,23 +32,9 @@ export async function findReferences(db: Db, vaultId: number | null, topic: stri
     if (e instanceof ApiError) return [];
     throw e;
   }
-  const words = plainWords(topic);
-  const queries = [words.join(' '), ...[...words].sort((a, b) => b.length - a.length).slice(0, 3)];
-  const found = new Map<string, NoteReference>();
-  for (const q of queries) {
-    if (found.size >= limit || !q) break;
-    let parsed;
-    try {
-      parsed = parseQuery({ q });
-    } catch (e) {
-      if (e instanceof QueryError) continue;
-      throw e;
-    }
-    if (parsed.tsquery === null) continue;
-    const page = await searchNotes(db, vault.id, parsed, limit, 0);
-    for (const hit of page.results) {
-      if (found.size < limit && !found.has(hit.path)) found.set(hit.path, { path: hit.path, title: hit.title, excerpt: hit.snippet.text });
-    }
-  }
-  return [...found.values()];
+  const { passages } = await retrievePassages(db, { vaultId: vault.id, question: topic, limit, maxPassageChars: REFERENCE_EXCERPT_CHARS });
+  return passages.map((p) => {
+    const excerpt = p.text.replace(/\s+/g, ' ').trim();
+    return excerpt ? { path: p.path, title: p.title, excerpt } : { path: p.path, title: p.title };
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * How discussions end and fail: the token budget, turns that fail their schema (retried once, then
  * recorded as failed), a provider that keeps failing (the failed turn recorded, the discussion
- * paused with the reason, resume retrying that turn), and the references a turn may cite.
+ * paused with the reason, resume retrying that turn), and the references a turn may cite (found by
+ * the librarian's retrieval).
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { aiAssistants } from '../../src/db/schema';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import { testDatabaseTargets } from '../helpers/databases';
 import { createVault, insertNotes } from '../search/fixtures';
+import type { ChatRequest } from '../../src/ai/provider';
 import { api, createHarness, holdBeforeStep, judge, misfit, providerDown, say, stored, type Harness } from './harness';
 
 describe.each(testDatabaseTargets())('discussion endings and faults on $kind', (target) => {
@@ -121,24 +123,53 @@ describe.each(testDatabaseTargets())('discussion endings and faults on $kind', (
     expect((await get(d.id)).status).toBe('terminated');
   });
 
-  it('a turn cites only vault notes that were offered to it (found by searching the index with the topic)', async () => {
+  it("a turn cites only the vault notes the librarian's retrieval offered it, each with its passage", async () => {
     const { moderator: m, a, b } = h.assistants;
     const { db } = h.t.database;
     const vaultId = await createVault(db);
+    // The topic is a question whose words are spread over the note's headings and body.
     await insertNotes(db, vaultId, [
-      { path: 'Policies/Remote work.md', body: 'Our remote work policy: two office days.' },
+      {
+        path: 'Policies/Working arrangements.md',
+        body: '# Working arrangements\n\n## Remote workers\n\nEveryone may work from home.\n\n## Office days\n\nSchedule two office days a week with your team.\n\n## Expenses\n\nClaims go through the portal.',
+      },
       { path: 'Lunch.md', body: 'Sandwiches on Fridays.' },
     ]);
+    const offered = (req: ChatRequest) => {
+      const prompt = req.messages[0]!.content;
+      expect(prompt).toMatch(/- Policies\/Working arrangements\.md — Working arrangements: [^\n]*Schedule two office days a week/);
+      expect(prompt).not.toContain('Claims go through the portal');
+      expect(prompt).not.toContain('Lunch.md');
+    };
     h.model.script(
-      say(m, 'Open.', { references: ['Policies/Remote work.md'], check: (req) => expect(req.messages[0]!.content).toContain('- Policies/Remote work.md — Remote work') }),
-      say(a, 'See the policy note.', { references: ['Policies/Remote work.md', 'Invented.md'], check: (req) => expect(req.messages[0]!.content).not.toContain('Lunch.md') }),
+      say(m, 'Open.', { references: ['Policies/Working arrangements.md'], check: offered }),
+      say(a, 'See the policy note.', { references: ['Policies/Working arrangements.md', 'Invented.md'], check: offered }),
       say(b, 'B1.', { references: ['Lunch.md'] }),
       judge(m, { progress: 1, reached: true, summary: 'Done.', check: (req) => expect(req.messages[0]!.content).not.toContain('Vault notes that may help') }),
     );
-    const d = await h.create({ type: 'collaborative', topic: 'remote work policy', settings: { consultVault: true, maxRounds: 1, language: 'en' } });
+    const d = await h.create({ type: 'collaborative', topic: 'How should remote workers schedule their office days?', settings: { consultVault: true, vaultId, maxRounds: 1, language: 'en' } });
     await h.engine.settled(d.id);
     const list = await messages(d.id);
-    expect(list.map((x: { references: Array<{ path: string }> }) => x.references.map((r) => r.path))).toEqual([['Policies/Remote work.md'], ['Policies/Remote work.md'], [], []]);
-    expect(list[1].references[0]).toEqual({ path: 'Policies/Remote work.md', title: 'Remote work' });
+    expect(list.map((x: { references: Array<{ path: string }> }) => x.references.map((r) => r.path))).toEqual([['Policies/Working arrangements.md'], ['Policies/Working arrangements.md'], [], []]);
+    expect(list[1].references[0]).toEqual({ path: 'Policies/Working arrangements.md', title: 'Working arrangements' });
+  });
+
+  it('a topic the vault holds nothing relevant about offers no notes, and a cited path is dropped', async () => {
+    const { moderator: m, a, b } = h.assistants;
+    const { db } = h.t.database;
+    const vaultId = await createVault(db);
+    // Only "headquarters" is in the vault (the topic's longest word, which a plain word search would
+    // find): too small a share of the topic for the retrieval to count the note relevant.
+    await insertNotes(db, vaultId, [{ path: 'Headquarters.md', body: 'Headquarters opens at eight.' }]);
+    const none = (req: ChatRequest) => expect(req.messages[0]!.content).not.toContain('Vault notes that may help');
+    h.model.script(
+      say(m, 'Open.', { check: none }),
+      say(a, 'A1.', { references: ['Headquarters.md'], check: none }),
+      say(b, 'B1.', { check: none }),
+      judge(m, { progress: 1, reached: true, summary: 'Done.' }),
+    );
+    const d = await h.create({ type: 'collaborative', topic: 'Catering budget for the summer party at headquarters', settings: { consultVault: true, vaultId, maxRounds: 1, language: 'en' } });
+    await h.engine.settled(d.id);
+    expect((await messages(d.id)).map((x: { references: unknown[] }) => x.references)).toEqual([[], [], [], []]);
   });
 });

@@ -7,6 +7,7 @@ import type {
   PlanVersionApi,
   planApproveSchema,
   planCreateSchema,
+  planDraftRequestSchema,
   planRejectSchema,
   planRequestRevisionSchema,
   planUpdateSchema,
@@ -25,12 +26,15 @@ import {
 
 export type PlanCreateBody = z.input<typeof planCreateSchema>;
 export type PlanUpdateBody = z.input<typeof planUpdateSchema>;
+export type PlanDraftBody = z.input<typeof planDraftRequestSchema>;
 export type PlanApproveBody = Omit<z.input<typeof planApproveSchema>, 'expectedVersion'>;
 export type PlanRejectBody = Omit<z.input<typeof planRejectSchema>, 'expectedVersion'>;
 export type PlanRevisionBody = Omit<z.input<typeof planRequestRevisionSchema>, 'expectedVersion'>;
 
 /** The most plans one list call asks for (the contract's page limit). */
 const LIST_LIMIT = 500;
+/** How long a draft may take: the daemon asks the assistant's model up to twice, each call with the provider's own retries. */
+const DRAFT_TIMEOUT_MS = 5 * 60_000;
 
 /** The daemon's plans and notifications API (shared/contracts/plans.ts), for the Plans pane and its commands. */
 export class PlansApi {
@@ -47,6 +51,11 @@ export class PlansApi {
 
   create(body: PlanCreateBody): Promise<PlanDetail> {
     return this.client.request('POST', '/api/v1/plans', planDetailSchema, body);
+  }
+
+  /** Has an assistant draft a plan from a prompt or a discussion's consensus; it arrives submitted. */
+  draft(body: PlanDraftBody): Promise<PlanDetail> {
+    return this.client.withTimeout(DRAFT_TIMEOUT_MS).request('POST', '/api/v1/plans/draft', planDetailSchema, body);
   }
 
   update(id: number, body: PlanUpdateBody): Promise<PlanDetail> {

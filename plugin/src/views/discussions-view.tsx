@@ -23,6 +23,8 @@ export class DiscussionsView extends PreactView {
     private readonly requests: PaneRequests,
     /** The registered vault's id (vault-registration.ts), once known. */
     private readonly vault: () => string | undefined,
+    /** Shows a plan in the Plans pane. */
+    private readonly showPlan: (planId: number) => Promise<void>,
   ) {
     super(leaf, VIEWS.discussions, deps);
   }
@@ -45,6 +47,7 @@ export class DiscussionsView extends PreactView {
       const id = Number(this.vault());
       return Number.isInteger(id) && id > 0 ? id : null;
     },
+    openPlan: (planId) => this.showPlan(planId),
   };
 
   protected content(): ComponentChild {

@@ -3,7 +3,8 @@
  * OpenAI-compatible server speaking the real wire protocol from a script (daemon/test/ai/
  * protocol-server.ts); the plugin's real code in Chromium. A discussion is started from a selection,
  * its turns arrive token by token, the person pauses, adds a message, resumes and ends it, and the
- * discussion is saved as a note, read back from the vault.
+ * discussion is saved as a note, read back from the vault. A second discussion reaches consensus and
+ * a plan is drafted from it, shown in the Plans pane.
  */
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,5 +262,52 @@ describe.skipIf(!enabled)('the Discussions pane against a real daemon and a scri
     expect(await item.locator('.hisho-discussion-item-title').textContent()).toBe(TOPIC);
     expect(await item.locator('.hisho-status-badge').textContent()).toBe(en['discussions.status.terminated']);
     await h().screenshot('discussions-list');
+  });
+  it('drafts a plan from a discussion’s consensus and shows it in the Plans pane', async () => {
+    const topic = 'Office days';
+    provider!.script(
+      reply('moderator-model', turn('Welcome. How many office days?')),
+      reply('alpha-model', turn('Two a week.')),
+      reply('beta-model', turn('Two a week suits me.', { message_type: 'agreement' })),
+      reply('moderator-model', { summary: 'Two office days a week, from April.', open_points: [], progress: 1, reached: true }),
+    );
+    await h().page.evaluate((text) => window.hishoHarness.app.workspace.setSelection(text), topic);
+    await h().runCommand('start-discussion');
+    const form = pane().locator('form.hisho-new-discussion');
+    await poll(() => form.locator('.hisho-form-topic').inputValue()).toBe(topic);
+    const row = (id: number) => form.locator(`.hisho-assistant-row[data-assistant="${id}"]`);
+    await row(assistants.moderator).locator('select').selectOption('moderator');
+    await row(assistants.alpha).locator('select').selectOption('participant');
+    await row(assistants.beta).locator('select').selectOption('participant');
+    await form.locator('.hisho-form-max-rounds').fill('1');
+    await form.locator('.hisho-form-start').click();
+    await poll(() => pane().locator('.hisho-discussion').getAttribute('data-status')).toBe('completed');
+    const draft = pane().locator('.hisho-draft-plan');
+    expect(await draft.locator('select').inputValue()).toBe(String(assistants.moderator));
+
+    const plan = {
+      title: 'Office days from April',
+      description: null,
+      objective: 'Two office days a week',
+      scope: null,
+      timeline: { startDate: '2026-04-01', endDate: '2026-06-30', milestones: [] },
+      resources: { people: [], cost: null, dependencies: [] },
+      riskAssessment: null,
+      successCriteria: ['Everyone in the office twice a week'],
+    };
+    provider!.script({
+      expect: 'POST /v1/chat/completions',
+      check: (r: Received) => {
+        expect(r.body.model).toBe('moderator-model');
+        expect(JSON.stringify(r.body.messages)).toContain('Two office days a week, from April.');
+      },
+      reply: { json: openaiWire.completion(JSON.stringify(plan)) },
+    });
+    await draft.locator('.hisho-draft-plan-button').click();
+    const plans = h().page.locator('.workspace-leaf-content[data-type="hisho-plans"]');
+    await poll(() => plans.locator('.hisho-plan-detail .hisho-plan-title').textContent()).toBe(plan.title);
+    expect(await draft.locator('.hisho-draft-plan-result').textContent()).toContain(plan.title);
+    provider!.verify();
+    await h().screenshot('discussions-plan-drafted');
   });
 });

@@ -4,7 +4,9 @@ import type { Discussion, DiscussionParticipant } from '../../../../shared/contr
 import { DaemonError } from '../../daemon/client';
 import type { PersonaInfo } from '../../daemon/discussion-schemas';
 import type { DiscussionsApi, InterruptionBody } from '../../daemon/discussions-client';
+import type { PlansApi } from '../../daemon/plans-client';
 import type { Translate } from '../../i18n';
+import { DraftPlan } from './draft-plan';
 import type { DiscussionHost } from './host';
 import { LiveSession, type DiscussionSource, type Link, type Schedule } from './live-session';
 import { Avatar, InterruptionItem, LinkedText, MessageItem, participantIcon, TurnItem } from './message-view';
@@ -19,6 +21,8 @@ const windowSchedule: Schedule = (fn, ms) => {
 interface DetailProps {
   id: number;
   api: () => Promise<DiscussionsApi>;
+  /** For drafting a plan from the consensus. */
+  plans: () => Promise<PlansApi>;
   host: DiscussionHost;
   personas: ReadonlyMap<number, PersonaInfo>;
   t: Translate;
@@ -28,8 +32,8 @@ interface DetailProps {
   onChange: (discussion: Discussion) => void;
 }
 
-/** A discussion followed live: what it is about, where it stands, who is speaking, the transcript, the steering and saving. */
-export function DiscussionDetail({ id, api, host, personas, t, describe, onBack, onChange }: DetailProps) {
+/** A discussion followed live: what it is about, where it stands, who is speaking, the transcript, the steering, saving and drafting a plan. */
+export function DiscussionDetail({ id, api, plans, host, personas, t, describe, onBack, onChange }: DetailProps) {
   const session = useMemo(() => {
     const source: DiscussionSource = {
       async *events(discussionId, signal) {
@@ -83,6 +87,7 @@ export function DiscussionDetail({ id, api, host, personas, t, describe, onBack,
           <Steering discussion={discussion} live={state.live} send={send} describe={describe} t={t} />
           <Transcript discussion={discussion} state={state} personas={personas} host={host} t={t} />
           <SaveNote discussion={discussion} api={api} host={host} describe={describe} t={t} />
+          <DraftPlan discussion={discussion} plans={plans} host={host} t={t} />
         </>
       )}
     </div>

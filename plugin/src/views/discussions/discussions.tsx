@@ -4,6 +4,7 @@ import type { Discussion } from '../../../../shared/contracts/discussions';
 import type { ConnectionMonitor } from '../../connection';
 import type { PersonaInfo } from '../../daemon/discussion-schemas';
 import { DiscussionsApi } from '../../daemon/discussions-client';
+import { PlansApi } from '../../daemon/plans-client';
 import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n, Translate } from '../../i18n';
 import { VIEWS } from '../constants';
@@ -38,6 +39,7 @@ export function Discussions({ monitor, i18n, host, requests, starter }: Discussi
   const [personas, setPersonas] = useState<ReadonlyMap<number, PersonaInfo>>(new Map());
 
   const api = useCallback(async () => new DiscussionsApi(await daemonClient(monitor)), [monitor]);
+  const plans = useCallback(async () => new PlansApi(await daemonClient(monitor)), [monitor]);
   const describe = useCallback((e: unknown) => errorSentence(e, t), [t]);
 
   const reload = useCallback(() => {
@@ -112,7 +114,7 @@ export function Discussions({ monitor, i18n, host, requests, starter }: Discussi
         />
       )}
       {screen.kind === 'detail' && (
-        <DiscussionDetail key={screen.id} id={screen.id} api={api} host={host} personas={personas} t={t} describe={describe} onBack={toList} onChange={onChange} />
+        <DiscussionDetail key={screen.id} id={screen.id} api={api} plans={plans} host={host} personas={personas} t={t} describe={describe} onBack={toList} onChange={onChange} />
       )}
     </div>
   );

@@ -12,6 +12,8 @@ export interface DiscussionHost {
   setIcon(el: HTMLElement, name: string): void;
   /** The registered vault's id, for the discussion to consult; null when not known yet. */
   vaultId(): number | null;
+  /** Shows the plan in the Plans pane (opening the pane if needed). */
+  openPlan(planId: number): Promise<void>;
 }
 
 /**

@@ -26,7 +26,11 @@ export interface PlansPaneProps {
 
 function useRoute(navigator: PlansNavigator): PlansRoute {
   const [route, setRoute] = useState(navigator.route);
-  useEffect(() => navigator.subscribe(setRoute), [navigator]);
+  useEffect(() => {
+    // A move made between the first render and this effect (opening the pane on a plan) is not lost.
+    setRoute(navigator.route);
+    return navigator.subscribe(setRoute);
+  }, [navigator]);
   return route;
 }
 
