@@ -7,7 +7,7 @@ import { askEventSchemas, type Citation, type LibrarianMessage, type Passage } f
 import { DaemonError } from '../src/daemon/client';
 import { isNotConfigured, parseAskEvent } from '../src/daemon/librarian-client';
 import type { AskEvent } from '../src/daemon/librarian-schemas';
-import { SseParser } from '../src/daemon/sse';
+import { EventStreamParser } from '../src/daemon/event-stream';
 import { answerParts, NEW_CHAT, questionOf, reduceChat, STOPPED, uniqueCitations, type ChatAction, type ChatState } from '../src/views/librarian/chat/chat-state';
 
 const passage: Passage = {
@@ -49,7 +49,7 @@ function wire(name: keyof typeof askEventSchemas, data: unknown, id: number): st
 }
 
 function events(text: string, chunkSize: number): AskEvent[] {
-  const parser = new SseParser();
+  const parser = new EventStreamParser();
   const out: AskEvent[] = [];
   for (let i = 0; i < text.length; i += chunkSize) {
     for (const e of parser.push(text.slice(i, i + chunkSize))) {
@@ -88,7 +88,7 @@ describe('the ask stream', () => {
   });
 
   it('reads CRLF lines, data split over several lines, and ignores comments, ids and unnamed events', () => {
-    const parser = new SseParser();
+    const parser = new EventStreamParser();
     const text = ': hello\r\nevent: delta\r\ndata: {"text":\r\ndata: "a"}\r\nid: 9\r\nretry: 10\r\n\r\ndata: plain\n\n';
     expect(parser.push(text)).toEqual([
       { event: 'delta', data: '{"text":\n"a"}' },

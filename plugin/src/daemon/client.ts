@@ -2,9 +2,8 @@ import type * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
 import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
-import { readEventStream, type ServerSentEvent } from './event-stream';
+import { EventStreamParser, readEventStream, type ServerSentEvent } from './event-stream';
 import type { UnreachableReason } from './reasons';
-import { SseParser, type SseEvent } from './sse';
 import {
   errorBodySchema,
   healthSchema,
@@ -234,7 +233,7 @@ export class DaemonClient {
    * `idleMs` (it sends a heartbeat every 15 s). An error answer (4xx, 5xx) throws a DaemonError
    * before any event; aborting `signal` rejects with an AbortError.
    */
-  async stream(path: string, body: unknown, onEvent: (event: SseEvent) => void, signal?: AbortSignal, idleMs = 60_000): Promise<void> {
+  async stream(path: string, body: unknown, onEvent: (event: ServerSentEvent) => void, signal?: AbortSignal, idleMs = 60_000): Promise<void> {
     const controller = new AbortController();
     const cancel = () => controller.abort();
     signal?.addEventListener('abort', cancel);
@@ -267,7 +266,7 @@ export class DaemonClient {
       stopWatching();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
-      const parser = new SseParser();
+      const parser = new EventStreamParser();
       for (;;) {
         stopWatching = watch(idleMs);
         const { done, value } = await reader.read().finally(stopWatching);

@@ -24,7 +24,7 @@ import {
   type TemplateListView,
 } from './librarian-schemas';
 import { registeredVaultSchema } from './schemas';
-import type { SseEvent } from './sse';
+import type { ServerSentEvent } from './event-stream';
 
 export type AskBody = BodyOf<typeof librarianEndpoints.ask>;
 export type LibrarianSettingsPatch = BodyOf<typeof librarianEndpoints.updateSettings>;
@@ -48,7 +48,7 @@ export function isNotConfigured(e: unknown): boolean {
 }
 
 /** An event of the ask stream, checked against the contract; null for an event this plugin does not know. */
-export function parseAskEvent(event: SseEvent, baseUrl: string): AskEvent | null {
+export function parseAskEvent(event: ServerSentEvent, baseUrl: string): AskEvent | null {
   if (!(event.event in askEventSchemas)) return null;
   const type = event.event as keyof AskEvents;
   let json: unknown;
