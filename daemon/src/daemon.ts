@@ -66,7 +66,9 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     // Messages written before their search column existed (migration 0008) are indexed in the
     // background; a search waits for it. Awaited at shutdown, before the database closes.
     const messageBackfill = indexPendingMessages(database.db)
-      .then((n) => n > 0 && log('info', 'conversation messages indexed for search', { messages: n }))
+      .then((n) => {
+        if (n > 0) log('info', 'conversation messages indexed for search', { messages: n });
+      })
       .catch((e: unknown) => log('warn', 'indexing conversation messages for search failed; the next search retries', { error: String(e) }));
     undo.push(() => messageBackfill);
 
