@@ -18,6 +18,7 @@ import type { Log } from './log';
 import { startMaintenance } from './ops/maintenance';
 import { OpsMetrics } from './ops/metrics';
 import { startBackupSchedule } from './ops/schedule';
+import { indexPendingMessages } from './search/messages';
 import { ensureToken } from './security/token';
 import { createApp } from './server/app';
 import { closeAllSse } from './server/sse';
@@ -62,6 +63,14 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     undo.push(() => database.close());
     await migrateDatabase(database);
     const localUserId = await ensureLocalUser(database.db);
+    // Messages written before their search column existed (migration 0008) are indexed in the
+    // background; a search waits for it. Awaited at shutdown, before the database closes.
+    const messageBackfill = indexPendingMessages(database.db)
+      .then((n) => {
+        if (n > 0) log('info', 'conversation messages indexed for search', { messages: n });
+      })
+      .catch((e: unknown) => log('warn', 'indexing conversation messages for search failed; the next search retries', { error: String(e) }));
+    undo.push(() => messageBackfill);
 
     const cache = await openCache({
       url: config.redisUrl,

@@ -3,6 +3,7 @@ import { tokenUsageSchema } from './assistants';
 import { endpoint } from './endpoint';
 import { id, idParams, jsonObject, nonEmptyPatch, optionalText, timestamp } from './fields';
 import { listOf, pageQuerySchema } from './list';
+import { snippetSchema } from './search';
 
 /** The longest message a person can send (characters); longer ones are refused with 400. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -78,9 +79,20 @@ export const conversationSearchHitSchema = z.object({
   conversationTitle: z.string().nullable(),
   messageId: id,
   role: z.enum(['user', 'assistant', 'system']),
-  /** Up to ~200 characters around the first match. */
+  /** About 180 characters of the message around its first match (plain text). */
   snippet: z.string(),
+  /** The matched terms in `snippet`, as [start, end) UTF-16 offsets (as the notes' search snippets). */
+  highlights: snippetSchema.shape.highlights,
+  /** ts_rank of the message for the query (higher first), as the notes' search. */
+  score: z.number(),
   createdAt: timestamp,
+});
+
+export const conversationSearchResponseSchema = listOf(conversationSearchHitSchema).extend({
+  /** False when there are more matches than `total` (counting stops at 1,000). */
+  totalExact: z.boolean(),
+  /** Parts of the query that were ignored (more than 32 terms). */
+  ignored: z.array(z.string()).optional(),
 });
 
 /**
@@ -97,7 +109,7 @@ export const chatEventSchemas = {
 export type ChatEventName = keyof typeof chatEventSchemas;
 
 export const conversationEndpoints = {
-  search: endpoint({ method: 'get', path: '/conversations/search', tag: 'conversations', summary: 'Search messages of every conversation (Japanese and English)', query: conversationSearchQuerySchema, response: listOf(conversationSearchHitSchema) }),
+  search: endpoint({ method: 'get', path: '/conversations/search', tag: 'conversations', summary: "Search messages of every conversation (Japanese and English; the notes' query language), ranked, with snippets", query: conversationSearchQuerySchema, response: conversationSearchResponseSchema }),
   list: endpoint({ method: 'get', path: '/conversations', tag: 'conversations', summary: 'List conversations, newest first', query: conversationListQuerySchema, response: listOf(conversationSchema) }),
   get: endpoint({ method: 'get', path: '/conversations/:id', tag: 'conversations', summary: 'Get a conversation', params: idParams, response: conversationSchema }),
   create: endpoint({ method: 'post', path: '/conversations', tag: 'conversations', summary: 'Start a conversation with one assistant', body: conversationCreateSchema, response: conversationSchema, status: 201 }),

@@ -446,6 +446,9 @@ export const conversations = pgTable(
   ],
 );
 
+/** PostgreSQL `tsvector` (drizzle has no built-in type): written with SQL, read as its text form. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const messages = pgTable(
   'messages',
   {
@@ -461,6 +464,12 @@ export const messages = pgTable(
     editedAt: tstz('edited_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * The content's index terms (search/tokenize.ts, as notes.search_vector; no weights). Written with
+     * every insert (search/messages.ts `messageSearchVector`); null only for rows written before
+     * migration 0008 (or by raw SQL), which `indexPendingMessages` fills at start and before a search.
+     */
+    searchVector: tsvector('search_vector'),
   },
   (t) => [
     foreignKey({ name: 'messages_conversation_id_fk', columns: [t.conversationId], foreignColumns: [conversations.id] }).onDelete(
@@ -472,8 +481,11 @@ export const messages = pgTable(
     index('idx_messages_sender').on(t.senderType, t.senderId),
     index('idx_messages_created').on(t.createdAt),
     index('idx_messages_conversation_created').on(t.conversationId, t.createdAt),
-    // §3.5.2 idx_messages_content and §5.2 idx_messages_content_search were the same index: one kept.
-    index('idx_messages_content_search').using('gin', sql`to_tsvector('simple', ${t.content})`),
+    // §3.5.2 idx_messages_content and §5.2 idx_messages_content_search were the same index: one kept,
+    // over the tokenized search_vector (to_tsvector of the raw content cannot find Japanese words).
+    index('idx_messages_content_search').using('gin', t.searchVector),
+    // The rows still to index (a handful at most, after an upgrade): found without reading the table.
+    index('idx_messages_search_pending').on(t.id).where(sql`${t.searchVector} IS NULL`),
   ],
 );
 
@@ -832,9 +844,6 @@ export const workflowSummary = pgMaterializedView('workflow_summary', {
 // One row per indexed file of a registered vault (obsidian_integration_settings), its outgoing links
 // and the per-file failures/warnings of the last index. Search reads these tables.
 // ---------------------------------------------------------------------------------------------
-
-/** PostgreSQL `tsvector` (drizzle has no built-in type): written with SQL, read as its text form. */
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const NOTE_KINDS = ['markdown', 'excalidraw'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];

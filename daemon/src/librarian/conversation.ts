@@ -13,6 +13,7 @@ import type { AiError } from '../ai/errors';
 import type { TokenUsage } from '../ai/provider';
 import type { Db } from '../db/database';
 import { conversations, messages } from '../db/schema';
+import { messageSearchVector } from '../search/messages';
 import { ApiError, conflict, notFound } from '../server/errors';
 import { conversationColumns, messageToApi, toApi } from '../server/routes/conversations';
 import { countRows } from '../server/routes/list';
@@ -85,7 +86,7 @@ export async function startTurn(db: Db, input: { question: string; conversationI
     }
     const [userMessage] = await tx
       .insert(messages)
-      .values({ conversationId, senderType: 'user', senderId: input.userId, content: input.question, metadata: { librarian: true } })
+      .values({ conversationId, senderType: 'user', senderId: input.userId, content: input.question, metadata: { librarian: true }, searchVector: messageSearchVector(input.question) })
       .returning();
     await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
     return { conversationId, vaultId: input.vaultId, userMessage: userMessage! };
@@ -118,7 +119,7 @@ export async function storeAnswer(db: Db, a: AnswerRecord): Promise<MessageRow> 
   const metadata = a.failure
     ? { ...base, incomplete: true, reason: a.failure.message, errorKind: a.failure.kind }
     : { ...base, usage: a.usage, finishReason: a.finishReason ?? null };
-  const [row] = await db.insert(messages).values({ conversationId: a.conversationId, senderType: 'assistant', senderId: a.assistantId, content: a.text, metadata }).returning();
+  const [row] = await db.insert(messages).values({ conversationId: a.conversationId, senderType: 'assistant', senderId: a.assistantId, content: a.text, metadata, searchVector: messageSearchVector(a.text) }).returning();
   await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, a.conversationId));
   if (!row) throw new ApiError(500, 'internal', 'The answer could not be stored');
   return row;

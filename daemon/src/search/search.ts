@@ -111,6 +111,21 @@ export function matchCountsOf(db: object): MatchCounts {
   return counts;
 }
 
+/**
+ * `to_tsquery('simple', …)` of a parsed query's tsquery text: the one way search vectors (notes and
+ * messages) are queried, so they are found through their GIN indexes.
+ */
+export const tsquerySql = (tsquery: string): SQL => sql`to_tsquery('simple', ${tsquery})`;
+
+/**
+ * Select-list settings for the rest of the transaction: index scans only (a sequential scan would
+ * read and detoast every vector to find the matches) and no JIT (it costs more than these queries).
+ */
+export const INDEX_SCANS_ONLY = sql`set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`;
+
+/** A ts_rank score as returned by the API (6 decimals). */
+export const roundScore = (score: number | string): number => Math.round(Number(score) * 1e6) / 1e6;
+
 export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
@@ -191,14 +206,14 @@ export async function searchNotes(
           FROM page p JOIN notes n ON n.id = p.id ORDER BY n.mtime DESC, n.id`,
     );
   } else {
-    const q = sql`to_tsquery('simple', ${parsed.tsquery})`;
+    const q = tsquerySql(parsed.tsquery);
     const match = sql`n.search_vector @@ ${q} AND ${whereSql}`;
     const page = await db.transaction(async (tx) => {
       // Index scans only: a sequential scan would read (and detoast) every vector of the vault.
       // The vault's index generation comes with it (same round trip): it keys the match count.
       const [g] = await rows<{ generation: number | string | null }>(
         tx,
-        sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
+        sql`SELECT ${INDEX_SCANS_ONLY},
                    (SELECT index_generation FROM obsidian_integration_settings WHERE id = ${vaultId}) AS generation`,
       );
       const generation = g?.generation === null || g?.generation === undefined ? null : Number(g.generation);
@@ -262,7 +277,7 @@ function toPage(list: Row[], total: number, parsed: ParsedQuery): SearchPage {
     results: list.map((r) => ({
       path: r.path,
       title: r.title,
-      score: Math.round(Number(r.score) * 1e6) / 1e6,
+      score: roundScore(r.score),
       snippet: makeSnippet(r.body ?? '', parsed.highlights),
       tags: r.tags ?? [],
       mtime: iso(r.mtime),

@@ -26,8 +26,9 @@ export async function fillEveryTable(db: Db): Promise<void> {
   await run(`INSERT INTO tasks (workflow_id, name, task_type, status, estimated_hours, actual_hours, dependencies, due_date)
              VALUES (${f.workflowId}, 'タスク, "引用" {括弧}', 'doc', 'completed', 999.99, 0.01,
                      ARRAY['a,b', 'c"d', '{e}', NULL, '', ' spaced ', 'back\\slash', 'NULL'], '2030-01-01 00:00:00.000001+00')`);
-  await run(`INSERT INTO messages (conversation_id, sender_type, content, metadata)
-             VALUES (${f.conversationId}, 'assistant', E'改行\\nタブ\\t引用''符 \\\\ 絵文字 🎌 結合文字 が', '{"nested":{"配列":["東京","大阪"]}}')`);
+  await run(`INSERT INTO messages (conversation_id, sender_type, content, metadata, search_vector)
+             VALUES (${f.conversationId}, 'assistant', E'改行\\nタブ\\t引用''符 \\\\ 絵文字 🎌 結合文字 が', '{"nested":{"配列":["東京","大阪"]}}',
+                     to_tsvector('simple', '改行 行 タブ ブ 引用 用符 符 絵文字'))`);
   await run(`INSERT INTO conversations (title, participant_assistant_ids) VALUES (NULL, ARRAY[${f.assistantId}, ${f.assistant2Id}, 9223372036854775807])`);
   await run(`INSERT INTO discussion_messages (discussion_id, participant_id, content, parent_message_id, note_references)
              VALUES (${f.discussionId}, ${f.participantId}, '返信', ${f.discussionMessageId}, '{}')`);

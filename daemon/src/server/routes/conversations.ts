@@ -6,7 +6,7 @@
  * reply is stored when the stream ends — complete, or with `metadata.incomplete = true` and the
  * reason when a provider error or a cancel cut it off. Nothing half-written is ever stored as complete.
  */
-import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { ConversationApi, MessageApi } from '../../../../shared/contracts/conversations';
@@ -19,8 +19,8 @@ import { ZERO_USAGE, type TokenUsage } from '../../ai/provider';
 import { dropContext, loadContext, saveContext, type SessionMessage } from '../../ai/session';
 import type { Db } from '../../db/database';
 import { aiAssistants, conversations, messages, personas, roles, users } from '../../db/schema';
-import { normalizeText } from '../../search/tokenize';
-import { escapeLike } from '../../search/search';
+import { indexPendingMessages, messageSearchVector, parseMessageQuery, searchMessages } from '../../search/messages';
+import { QueryError } from '../../search/query';
 import type { AppDeps } from '../app';
 import { ApiError, conflict, notFound } from '../errors';
 import { register, type AppEnv } from '../route';
@@ -105,16 +105,6 @@ async function preferredLanguage(db: Db, userId: number) {
   return resolvePreferences(u?.preferences).language;
 }
 
-/** A snippet of about `length` characters around the first hit of `term` in `content`. */
-function snippetOf(content: string, term: string, length = 200): string {
-  const normalized = content.normalize('NFKC');
-  const text = normalized.toLowerCase().length === normalized.length ? normalized : content;
-  const at = Math.max(0, text.toLowerCase().indexOf(term));
-  const start = Math.max(0, at - Math.floor(length / 3));
-  const piece = text.slice(start, start + length).replace(/\s+/g, ' ').trim();
-  return `${start > 0 ? '…' : ''}${piece}${start + length < text.length ? '…' : ''}`;
-}
-
 export function conversationRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { db } = deps.database;
@@ -123,27 +113,21 @@ export function conversationRoutes(deps: AppDeps) {
 
   // Before /conversations/:id, which would otherwise take "search" for an id.
   register(app, conversationEndpoints.search, async ({ query }) => {
-    // Substring search over NFKC-normalised, lower-cased text: exact for Japanese without spaces
-    // (no segmentation can miss a word) and for English; every whitespace-separated term must occur.
-    const terms = [...new Set(normalizeText(query.q).split(/\s+/).filter(Boolean))].slice(0, 10);
-    const conditions: SQL[] = terms.map((t) => sql`lower(normalize(${messages.content}, NFKC)) like ${`%${escapeLike(t)}%`}`);
-    const where = and(isNull(conversations.deletedAt), ...conditions);
-    const rows = await db
-      .select({ messageId: messages.id, conversationId: messages.conversationId, conversationTitle: conversations.title, role: messages.senderType, content: messages.content, createdAt: messages.createdAt })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(where)
-      .orderBy(desc(messages.id))
-      .limit(query.limit)
-      .offset(query.offset);
-    const [{ n } = { n: 0 }] = await db
-      .select({ n: sql<number>`count(*)`.mapWith(Number) })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(where);
+    let parsed;
+    try {
+      parsed = parseMessageQuery(query.q);
+    } catch (e) {
+      if (e instanceof QueryError) throw new ApiError(400, 'invalid_query', e.message);
+      throw e;
+    }
+    // Messages written before their search column existed are indexed first (usually none).
+    await indexPendingMessages(db);
+    const page = await searchMessages(db, parsed, query.limit, query.offset);
     return {
-      items: rows.map((r) => ({ messageId: r.messageId, conversationId: r.conversationId, conversationTitle: r.conversationTitle, role: r.role, snippet: snippetOf(r.content, terms[0]!), createdAt: iso(r.createdAt) })),
-      total: n,
+      items: page.hits.map((h) => ({ ...h, snippet: h.snippet.text, highlights: h.snippet.highlights, createdAt: iso(h.createdAt) })),
+      total: page.total,
+      totalExact: page.totalExact,
+      ...(parsed.ignored.length ? { ignored: parsed.ignored } : {}),
     };
   });
 
@@ -209,7 +193,7 @@ export function conversationRoutes(deps: AppDeps) {
     }
     const [userRow] = await db
       .insert(messages)
-      .values({ conversationId: conversation.id, senderType: 'user', senderId: deps.localUserId, content: body.content })
+      .values({ conversationId: conversation.id, senderType: 'user', senderId: deps.localUserId, content: body.content, searchVector: messageSearchVector(body.content) })
       .returning();
     const userMessage = userRow!;
     // An untitled conversation is named after its first question, so the history list reads well.
@@ -319,7 +303,7 @@ async function persistReply(t: Turn, text: string, usage: TokenUsage, failure: A
     : { usage, finishReason, model: t.model.id };
   const [reply] = await db
     .insert(messages)
-    .values({ conversationId: t.conversationId, senderType: 'assistant', senderId: config.assistantId, content: text, metadata })
+    .values({ conversationId: t.conversationId, senderType: 'assistant', senderId: config.assistantId, content: text, metadata, searchVector: messageSearchVector(text) })
     .returning({ id: messages.id });
   await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, t.conversationId));
   if (!failure || failure.kind !== 'not_configured') await recordUsage(db, config.assistantId, usage);
