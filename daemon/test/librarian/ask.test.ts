@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { librarianMessageSchema, librarianSettingsSchema } from '../../../shared/contracts/librarian';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { conversations, librarianAssistant, messages, notes } from '../../src/db/schema';
 import { wikiLinks } from '../../src/librarian/citations';
 import { waitFor } from '../helpers/caches';
@@ -190,7 +190,7 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
   });
 
   it('a provider error mid-answer: one sentence, the partial answer stored as incomplete with invented links removed', async () => {
-    f.model.script({ call: 'stream', reply: { chunks: ['Water daily [[Rain barrel]] and '], error: new AiError('provider_error', aiMessages.providerError('The model server', 500), { status: 500 }) } });
+    f.model.script({ call: 'stream', reply: { chunks: ['Water daily [[Rain barrel]] and '], error: new AiError({ kind: 'provider_error', who: 'The model server', status: 500 }, { status: 500 }) } });
     const { events } = await ask(f.t, { question: 'How often should the vegetable beds be watered?' });
     expect(events.map((e) => e.event)).toEqual(['user', 'passages', 'delta', 'error']);
     const error = events.at(-1)!.data;

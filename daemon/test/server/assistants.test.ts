@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { assistantSchema, assistantTestResultSchema, skillSchema } from '../../../shared/contracts/assistants';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import { aiAssistants } from '../../src/db/schema';
@@ -192,7 +192,7 @@ describe.each(testDatabaseTargets())('assistants API on $kind', (target) => {
 
     it("reports the provider's refusal in plain words with 200 { ok: false }", async () => {
       const { body } = await create({ name: 'Refused', provider: 'openai', model: 'gpt-4o-mini', apiKey: KEY });
-      model.script({ call: 'generate', reply: { error: new AiError('unauthorized', aiMessages.unauthorized('OpenAI (gpt-4o-mini)'), { status: 401 }) } });
+      model.script({ call: 'generate', reply: { error: new AiError({ kind: 'unauthorized', who: 'OpenAI (gpt-4o-mini)' }, { status: 401 }) } });
       const r = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: false, kind: 'unauthorized', reply: null });

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { chatEventSchemas, conversationSchema, messageSchema } from '../../../shared/contracts/conversations';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { secretBox } from '../../src/ai/secrets';
 import { sessionKey } from '../../src/ai/session';
 import { MemoryCacheStore, openCache } from '../../src/cache';
@@ -169,7 +169,7 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
 
   it('a provider error mid-stream: one sentence to the client, the partial reply stored as incomplete, left out of the next history', async () => {
     const c = await newConversation();
-    model.script({ call: 'stream', reply: { chunks: ['途中まで'], error: new AiError('provider_error', aiMessages.providerError('The model server', 500), { status: 500 }) } });
+    model.script({ call: 'stream', reply: { chunks: ['途中まで'], error: new AiError({ kind: 'provider_error', who: 'The model server', status: 500 }, { status: 500 }) } });
     const { events } = await send(c, '長い答えをください');
     expect(events.map((e) => e.event)).toEqual(['user', 'delta', 'error']);
     const error = events[2]!.data;
