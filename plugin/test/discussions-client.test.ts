@@ -315,7 +315,10 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     expect(plan).toMatchObject({ status: 'submitted', title: 'Office days from April', assistantId: ids.moderator });
     expect((await plans.get(plan.id)).id).toBe(plan.id);
 
-    // The provider failing: the daemon's own sentence, not "not connected".
+    // The provider failing: the daemon's own sentence, not "not connected", in the person's language
+    // (English here, like the pane).
+    const english = await fetch(`${baseUrl}/api/v1/preferences`, { method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ language: 'en' }) });
+    expect(english.status).toBe(200);
     model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'unreachable', who: 'Ollama' }) } });
     const down = await refusal(plans.draft({ discussionId: agreed.id, assistantId: drafter.assistantId }));
     expect(down.reason).toMatchObject({ status: 502 });

@@ -235,7 +235,7 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
       const unconfigured = await create({ participants: [{ assistantId: moderator, role: 'moderator' }, { assistantId: keyless }] });
       expect(unconfigured.status).toBe(409);
       expect(unconfigured.body.error).toMatchObject({ code: 'assistant_not_configured' });
-      expect(unconfigured.body.error.message).toContain('needs an API key');
+      expect(unconfigured.body.error.message).toBe('Anthropic には API キーが必要です。アシスタント「NoKey」にキーを設定してください。');
 
       // Consulting "the" vault when there are several needs a choice.
       await createVault(h.t.database.db);

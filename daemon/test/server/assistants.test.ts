@@ -72,7 +72,7 @@ describe.each(testDatabaseTargets())('assistants API on $kind', (target) => {
       const test = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(test.status).toBe(200);
       expect(test.body).toMatchObject({ ok: false, kind: 'not_configured' });
-      expect(test.body.message).toMatch(/enter the key again/);
+      expect(test.body.message).toMatch(/キーをもう一度入力してください。$/);
     });
   });
 
@@ -196,15 +196,26 @@ describe.each(testDatabaseTargets())('assistants API on $kind', (target) => {
       const r = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: false, kind: 'unauthorized', reply: null });
-      expect(r.body.message).toBe('OpenAI (gpt-4o-mini) refused the API key (wrong, expired or without access to this model); set the correct key for the assistant.');
+      // In the person's language: Japanese by default, English when they prefer it.
+      expect(r.body.message).toBe('OpenAI (gpt-4o-mini) に API キーを拒否されました（キーの誤り、期限切れ、またはこのモデルを使う権限がありません）。アシスタントに正しいキーを設定してください。');
       expect((await t.json('GET', api(`/assistants/${body.id}`))).body.usageCount).toBe(1);
+
+      expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+      try {
+        model.script({ call: 'generate', reply: { error: new AiError({ kind: 'unauthorized', who: 'OpenAI (gpt-4o-mini)' }, { status: 401 }) } });
+        const english = await t.json('POST', api(`/assistants/${body.id}/test`));
+        expect(english.body).toMatchObject({ ok: false, kind: 'unauthorized' });
+        expect(english.body.message).toBe('OpenAI (gpt-4o-mini) refused the API key (wrong, expired or without access to this model); set the correct key for the assistant.');
+      } finally {
+        expect((await t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
+      }
     });
 
     it('a cloud assistant without a key says what to set, without calling anything', async () => {
       const { body } = await create({ name: 'Keyless', provider: 'claude', model: 'claude-sonnet-4-5' });
       const r = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(r.body).toMatchObject({ ok: false, kind: 'not_configured' });
-      expect(r.body.message).toMatch(/Anthropic needs an API key/);
+      expect(r.body.message).toMatch(/^Anthropic には API キーが必要です。/);
     });
   });
 });
@@ -233,7 +244,7 @@ describe('test connection through the real providers', () => {
     });
     const r = await t.json('POST', api(`/assistants/${body.id}/test`));
     expect(r.body).toMatchObject({ ok: false, kind: 'unauthorized' });
-    expect(r.body.message).toMatch(/^Anthropic \(claude-sonnet-4-5\) refused the API key/);
+    expect(r.body.message).toMatch(/^Anthropic \(claude-sonnet-4-5\) に API キーを拒否されました/);
     expect(t.logLines.join('\n')).not.toContain(KEY);
   });
 
