@@ -93,6 +93,7 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
       models: defaultModelFactory(log),
       secrets,
       log: (level, message, extra) => log(level, message, { component: 'discussions', ...extra }),
+      localUserId,
     });
     const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, workflowSummary, discussions });
     const server = (await listen(app, config.port, config.host)) as Server;

@@ -122,7 +122,8 @@ describe.each(testDatabaseTargets())('assistants client against the daemon on $k
     provider.script({ expect: 'POST /v1/chat/completions', reply: { status: 401, json: openaiWire.error('Invalid API key', 'invalid_api_key') } });
     const refused = await api.test(local);
     expect(refused).toMatchObject({ ok: false, kind: 'unauthorized', reply: null });
-    expect(refused.message).toMatch(/refused the API key/);
+    // In the person's language (Japanese by default).
+    expect(refused.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1 のモデルサーバー \(llama3\.2\) に API キーを拒否されました/);
 
     expect((await api.list()).find((a) => a.id === local.id)?.usageCount).toBe(2);
     await api.remove(local.id);

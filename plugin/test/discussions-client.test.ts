@@ -17,7 +17,7 @@ import { ensureLocalUser } from '../../daemon/src/db/local-user';
 import { DiscussionEngine } from '../../daemon/src/discussions/engine';
 import { createApp } from '../../daemon/src/server/app';
 import { closeAllSse } from '../../daemon/src/server/sse';
-import { AiError, aiMessages } from '../../daemon/src/ai/errors';
+import { AiError } from '../../daemon/src/ai/errors';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
 import { heldGate, judge, say } from '../../daemon/test/discussions/harness';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
@@ -116,7 +116,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     const cache = new MemoryCacheStore();
     const log = () => undefined;
     const secrets = secretBox(randomBytes(32));
-    engine = new DiscussionEngine({ db: database.db, cache, models: model.factory(), secrets, log });
+    engine = new DiscussionEngine({ db: database.db, cache, models: model.factory(), secrets, log, localUserId: await ensureLocalUser(database.db) });
     let port = 0;
     const app = createApp({
       database,
@@ -315,11 +315,14 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     expect(plan).toMatchObject({ status: 'submitted', title: 'Office days from April', assistantId: ids.moderator });
     expect((await plans.get(plan.id)).id).toBe(plan.id);
 
-    // The provider failing: the daemon's own sentence, not "not connected".
-    model.script({ call: 'generateObject', reply: { error: new AiError('unreachable', aiMessages.unreachable('Ollama')) } });
+    // The provider failing: the daemon's own sentence, not "not connected", in the person's language
+    // (English here, like the pane).
+    const english = await fetch(`${baseUrl}/api/v1/preferences`, { method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ language: 'en' }) });
+    expect(english.status).toBe(200);
+    model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'unreachable', who: 'Ollama' }) } });
     const down = await refusal(plans.draft({ discussionId: agreed.id, assistantId: drafter.assistantId }));
     expect(down.reason).toMatchObject({ status: 502 });
-    expect(draftErrorSentence(down, i18n.t)).toBe(aiMessages.unreachable('Ollama'));
+    expect(draftErrorSentence(down, i18n.t)).toBe('Could not reach Ollama; check that the server is running and the base URL is right.');
 
     // Ended by the round limit: no button, and the daemon's 409 in the pane's words.
     const apart = await run('Lunch', false);

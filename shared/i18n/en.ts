@@ -1,3 +1,4 @@
+import { aiErrorsEn } from './ai-errors-en';
 import { discussionsEn } from './discussions-en';
 
 /**
@@ -366,6 +367,7 @@ export const en = {
   'plans.note.none': 'None yet.',
   'plans.notification.drafted': '{assistant} drafted the plan "{title}"; it is waiting for your review.',
   ...discussionsEn,
+  ...aiErrorsEn,
   // The Librarian chat, its commands and settings. Short keys: every key is in main.js three times.
   'tab.search': 'Search',
   'tab.chat': 'Ask',

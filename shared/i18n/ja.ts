@@ -1,3 +1,4 @@
+import { aiErrorsJa } from './ai-errors-ja';
 import { discussionsJa } from './discussions-ja';
 import type { Messages } from './en';
 
@@ -364,6 +365,7 @@ export const ja: Messages = {
   'plans.note.none': 'まだありません。',
   'plans.notification.drafted': '{assistant} がプラン「{title}」を作成しました。レビューをお待ちしています。',
   ...discussionsJa,
+  ...aiErrorsJa,
   'tab.search': '検索',
   'tab.chat': '質問',
   'chat.placeholder': 'ノートについて質問（Enter で送信、Shift+Enter で改行）',

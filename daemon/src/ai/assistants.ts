@@ -71,15 +71,15 @@ export function modelConfigOf(row: AssistantRow, secrets: SecretBox | undefined)
   const settings = readSettings(row.settings);
   let apiKey: string | undefined;
   if (row.apiKeyEncrypted) {
-    if (!secrets) throw new AiError('not_configured', 'The daemon has no secret key to read stored API keys; restart it.');
+    if (!secrets) throw new AiError({ kind: 'not_configured', problem: 'no_secret_key' });
     try {
       apiKey = secrets.decrypt(row.apiKeyEncrypted);
     } catch (e) {
-      if (e instanceof SecretError) throw new AiError('not_configured', `The stored API key of "${row.name}" cannot be read (the secret key changed); enter the key again.`);
+      if (e instanceof SecretError) throw new AiError({ kind: 'not_configured', problem: 'key_unreadable', name: row.name });
       throw e;
     }
   } else if (row.aiProvider !== 'openai_compatible') {
-    throw new AiError('not_configured', `${PROVIDER_NAMES[row.aiProvider]} needs an API key; set one for the assistant "${row.name}".`);
+    throw new AiError({ kind: 'not_configured', problem: 'key_missing', who: PROVIDER_NAMES[row.aiProvider], name: row.name });
   }
   return { assistantId: row.id, provider: row.aiProvider, model: row.model, apiKey, baseUrl: settings.baseUrl ?? undefined, settings };
 }

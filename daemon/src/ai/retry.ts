@@ -1,4 +1,4 @@
-import { AiError, aiMessages } from './errors';
+import { AiError } from './errors';
 
 /** How a model call is bounded and retried. Every field has a default (DEFAULT_CALL_POLICY). */
 export interface CallPolicy {
@@ -67,7 +67,7 @@ export async function withRetry<T>(
       if (delay === undefined || signal?.aborted) throw e;
       onRetry?.(e, delay, n);
       await sleep(delay, signal).catch(() => {
-        throw new AiError('cancelled', aiMessages.cancelled());
+        throw new AiError({ kind: 'cancelled' });
       });
     }
   }

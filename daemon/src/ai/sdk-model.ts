@@ -10,7 +10,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, Output, parsePartialJson, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
 import type { z } from 'zod';
 import type { AiProvider } from '../db/schema';
-import { AiError, aiMessages, toAiError } from './errors';
+import { AiError, toAiError, type AiWho } from './errors';
 import type { ChatModel, ChatRequest, ChatStream, FinishReason, GenerateResult, ObjectResult, ObjectStream, TextDelta, TokenUsage } from './provider';
 import { DEFAULT_CALL_POLICY, retryDelay, sleep, withRetry, type CallPolicy } from './retry';
 
@@ -41,10 +41,8 @@ export const PROVIDER_NAMES: Record<AiProvider, string> = {
 
 const KEY_REQUIRED: Record<AiProvider, boolean> = { openai: true, claude: true, gemini: true, openai_compatible: false };
 
-function who(config: ProviderConfig): string {
-  if (config.provider === 'openai_compatible') {
-    return `The model server at ${config.baseUrl ?? DEFAULT_COMPATIBLE_BASE_URL} (${config.model})`;
-  }
+function who(config: ProviderConfig): AiWho {
+  if (config.provider === 'openai_compatible') return { server: config.baseUrl ?? DEFAULT_COMPATIBLE_BASE_URL, model: config.model };
   return `${PROVIDER_NAMES[config.provider]} (${config.model})`;
 }
 
@@ -119,7 +117,7 @@ function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
 
 function missingKey(config: ProviderConfig): AiError | undefined {
   if (KEY_REQUIRED[config.provider] && !config.apiKey) {
-    return new AiError('not_configured', `${PROVIDER_NAMES[config.provider]} needs an API key; set one for this assistant.`);
+    return new AiError({ kind: 'not_configured', problem: 'key_missing', who: PROVIDER_NAMES[config.provider] });
   }
   return undefined;
 }
@@ -132,11 +130,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
   /** A provider (or a proxy) may echo the key in its error body: it never travels on in the error. */
   const mapError = (e: unknown, context?: Parameters<typeof toAiError>[2]): AiError => {
     const err = toAiError(e, label, context);
-    const key = config.apiKey;
-    if (key && err.detail.cause?.includes(key)) err.detail.cause = err.detail.cause.split(key).join('[redacted]');
-    if (key && err.message.includes(key)) err.message = err.message.split(key).join('[redacted]');
-    if (key && err.detail.replyText?.includes(key)) err.detail.replyText = err.detail.replyText.split(key).join('[redacted]');
-    return err;
+    return config.apiKey ? err.redact(config.apiKey) : err;
   };
   const onRetry = (e: AiError, delayMs: number, attempt: number) =>
     options.onRetry?.({ model: id, kind: e.kind, status: e.detail.status, delayMs, attempt });
@@ -158,7 +152,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
     if (missing) throw missing;
     return withRetry(
       async () => {
-        if (req.signal?.aborted) throw new AiError('cancelled', aiMessages.cancelled());
+        if (req.signal?.aborted) throw new AiError({ kind: 'cancelled' });
         const a = attemptSignal(req.signal, policy.timeoutMs);
         try {
           return await run(a.signal);
@@ -177,7 +171,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
   async function generate(req: ChatRequest): Promise<GenerateResult> {
     return once(req, async (signal) => {
       const r = await generateText(common(req, signal));
-      if (r.rawFinishReason === undefined && r.text === '') throw new AiError('bad_response', aiMessages.badResponse(label));
+      if (r.rawFinishReason === undefined && r.text === '') throw new AiError({ kind: 'bad_response', who: label });
       return { text: r.text, usage: toUsage(r.totalUsage), finishReason: toFinish(r.finishReason) };
     });
   }
@@ -241,7 +235,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
         settle.reject(err);
         throw err;
       } finally {
-        settle.reject(new AiError('cancelled', aiMessages.cancelled()));
+        settle.reject(new AiError({ kind: 'cancelled' }));
       }
     }
     /** The whole reply checked against the schema; a reply that does not fit is a schema_mismatch. */
@@ -250,13 +244,13 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
       try {
         value = JSON.parse(reply);
       } catch {
-        throw new AiError('schema_mismatch', aiMessages.schemaMismatch(label, 'the reply was not valid JSON'), { replyText: reply, usage });
+        throw new AiError({ kind: 'schema_mismatch', who: label }, { replyText: reply, usage });
       }
       const parsed = s.safeParse(value);
       if (parsed.success) return parsed.data;
       const issue = parsed.error.issues[0];
       const reason = issue ? `${issue.path.join('.') || 'the object'}: ${issue.message}` : 'it did not match';
-      throw new AiError('schema_mismatch', aiMessages.schemaMismatch(label, reason), { replyText: reply, usage });
+      throw new AiError({ kind: 'schema_mismatch', who: label, reason }, { replyText: reply, usage });
     }
     return { partials: partials(), final };
   }
@@ -272,7 +266,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
         const missing = missingKey(config);
         if (missing) throw missing;
         for (let attempt = 1; ; attempt++) {
-          if (req.signal?.aborted) throw new AiError('cancelled', aiMessages.cancelled());
+          if (req.signal?.aborted) throw new AiError({ kind: 'cancelled' });
           const a = attemptSignal(req.signal, policy.timeoutMs);
           let yielded = false;
           try {
@@ -293,7 +287,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
               }
             }
             // A stream that ends without the provider's finish reason was cut off.
-            if (!finish || finish.raw === undefined) throw new AiError('bad_response', aiMessages.truncated(label));
+            if (!finish || finish.raw === undefined) throw new AiError({ kind: 'bad_response', who: label, truncated: true });
             done = true;
             settle.resolve({ text, usage: toUsage(finish.usage), finishReason: toFinish(finish.reason) });
             return;
@@ -306,7 +300,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
             if (delay === undefined) throw err;
             onRetry(err, delay, attempt);
             await sleep(delay, req.signal).catch(() => {
-              throw new AiError('cancelled', aiMessages.cancelled());
+              throw new AiError({ kind: 'cancelled' });
             });
           } finally {
             a.dispose(!done);
@@ -318,7 +312,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
         throw err;
       } finally {
         // The consumer stopped iterating early (return()): that is a cancel.
-        if (!done) settle.reject(new AiError('cancelled', aiMessages.cancelled()));
+        if (!done) settle.reject(new AiError({ kind: 'cancelled' }));
       }
     }
     return { chunks: chunks(), final };

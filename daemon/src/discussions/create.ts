@@ -7,8 +7,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { discussionCreateSchema } from '../../../shared/contracts/discussions';
 import { DISCUSSION_DEFAULTS } from '../../../shared/contracts/discussions';
+import type { Language } from '../../../shared/i18n';
 import { modelConfigOf } from '../ai/assistants';
-import { AiError } from '../ai/errors';
+import { AiError, aiErrorSentence } from '../ai/errors';
 import type { SecretBox } from '../ai/secrets';
 import type { Db } from '../db/database';
 import { aiAssistants, aiDiscussions, discussionParticipants, obsidianIntegrationSettings } from '../db/schema';
@@ -18,7 +19,7 @@ import { initialRun, type StoredSettings } from './store';
 
 export type DiscussionCreateInput = z.output<typeof discussionCreateSchema>;
 
-async function checkAssistants(db: Db, input: DiscussionCreateInput, secrets: SecretBox | undefined): Promise<void> {
+async function checkAssistants(db: Db, input: DiscussionCreateInput, secrets: SecretBox | undefined, language: Language): Promise<void> {
   const ids = input.participants.map((p) => p.assistantId);
   const rows = await db.select().from(aiAssistants).where(and(inArray(aiAssistants.id, ids), isNull(aiAssistants.deletedAt)));
   const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -33,7 +34,7 @@ async function checkAssistants(db: Db, input: DiscussionCreateInput, secrets: Se
     try {
       modelConfigOf(r, secrets);
     } catch (e) {
-      if (e instanceof AiError) throw conflict('assistant_not_configured', e.message, { assistantIds: [r.id] });
+      if (e instanceof AiError) throw conflict('assistant_not_configured', aiErrorSentence(e, language), { assistantIds: [r.id] });
       throw e;
     }
   }
@@ -48,7 +49,7 @@ async function checkVault(db: Db, consultVault: boolean, vaultId: number | null)
 
 /** Creates the discussion (status active, not yet run) and returns its id. */
 export async function createDiscussion(db: Db, input: DiscussionCreateInput, options: { language: 'ja' | 'en'; secrets?: SecretBox }): Promise<number> {
-  await checkAssistants(db, input, options.secrets);
+  await checkAssistants(db, input, options.secrets, options.language);
   const given = input.settings ?? {};
   const settings = {
     maxRounds: given.maxRounds ?? DISCUSSION_DEFAULTS.maxRounds,

@@ -5,11 +5,13 @@
  * knows nothing of HTTP.
  */
 import type { CurrentTurn, DiscussionEvent, LiveState } from '../../../shared/contracts/discussions';
+import type { Language } from '../../../shared/i18n';
 import type { ModelFactory } from '../ai/assistants';
 import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Db } from '../db/database';
 import type { Log } from '../log';
+import { preferredLanguage } from '../server/routes/preferences';
 import { buildLiveState, cacheLiveState, DiscussionHub, readCachedLiveState, type Listener } from './live-state';
 import type { Step } from './next-step';
 import { runDiscussion, type RunnerControl } from './runner';
@@ -30,6 +32,8 @@ export interface DiscussionEngineDeps {
   models: ModelFactory;
   secrets?: SecretBox;
   log: Log;
+  /** The person whose language failure reasons are written in. */
+  localUserId: number;
   checkpoints?: EngineCheckpoints;
 }
 
@@ -39,6 +43,8 @@ export interface EngineContext {
   models: ModelFactory;
   secrets?: SecretBox;
   checkpoints: EngineCheckpoints;
+  /** The person's language now, for the reason of a failed turn or a pause. */
+  language(): Promise<Language>;
   setTurn(discussionId: number, turn: CurrentTurn | null): void;
   emit(discussionId: number, event: DiscussionEvent): void;
   publishState(discussionId: number): Promise<void>;
@@ -64,6 +70,7 @@ export class DiscussionEngine {
       models: deps.models,
       secrets: deps.secrets,
       checkpoints: deps.checkpoints ?? {},
+      language: () => preferredLanguage(deps.db, deps.localUserId),
       setTurn: (id, turn) => {
         if (turn) this.turns.set(id, turn);
         else this.turns.delete(id);

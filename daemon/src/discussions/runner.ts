@@ -6,7 +6,8 @@
  */
 import type { CurrentTurn } from '../../../shared/contracts/discussions';
 import { modelConfigOf, type AssistantModelConfig } from '../ai/assistants';
-import { AiError } from '../ai/errors';
+import { format, MESSAGES } from '../../../shared/i18n';
+import { AiError, aiErrorSentence } from '../ai/errors';
 import type { ChatModel, TokenUsage } from '../ai/provider';
 import { ZERO_USAGE } from '../ai/provider';
 import type { EngineContext } from './engine';
@@ -92,9 +93,11 @@ interface SpokenStep {
 /** Runs the model for one step; 'cancelled' when the engine stopped during it (nothing is stored then). */
 async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, signal: AbortSignal): Promise<SpokenStep | 'cancelled'> {
   const speaker = snap.participants.find((p) => p.row.id === step.participantId)!;
+  const language = await ctx.language();
   const failed = (reason: string): SpokenStep => ({ output: { ok: false, failure: { kind: 'provider', reason } }, usage: ZERO_USAGE, calls: [], offered: [] });
   if (speaker.assistant.deletedAt || !speaker.assistant.isActive) {
-    return failed(`The assistant "${speaker.assistant.name}" is ${speaker.assistant.deletedAt ? 'deleted' : 'inactive'}; activate it (or end the discussion) and resume.`);
+    const key = speaker.assistant.deletedAt ? 'ai.discussion.assistant-deleted' : 'ai.discussion.assistant-inactive';
+    return failed(format(MESSAGES[language][key], { name: speaker.assistant.name }));
   }
   let model: ChatModel;
   let config: AssistantModelConfig;
@@ -102,7 +105,7 @@ async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, sig
     config = modelConfigOf(speaker.assistant, ctx.secrets);
     model = ctx.models(config);
   } catch (e) {
-    if (e instanceof AiError) return failed(e.message);
+    if (e instanceof AiError) return failed(aiErrorSentence(e, language));
     throw e;
   }
 
@@ -116,6 +119,7 @@ async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, sig
   const call = {
     model,
     request,
+    language,
     onAttempt: (attempt: number) => {
       turn = { turnId: `${snap.row.id}-${settings.run.steps + 1}-${attempt}`, ...base, attempt, text: '', startedAt: new Date().toISOString() };
       ctx.setTurn(snap.row.id, turn);

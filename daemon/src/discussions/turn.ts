@@ -5,7 +5,8 @@
  * own retries). A cancelled call (the engine stopping) is thrown, so nothing is stored for it.
  */
 import type { z } from 'zod';
-import { AiError, aiMessages } from '../ai/errors';
+import type { Language } from '../../../shared/i18n';
+import { AiError, aiErrorSentence } from '../ai/errors';
 import { addUsage, ZERO_USAGE, type ChatModel, type ChatRequest, type TokenUsage } from '../ai/provider';
 import { streamedText } from './outputs';
 
@@ -19,6 +20,8 @@ export interface TurnCall<S extends z.ZodType> {
   onAttempt: (attempt: number) => void;
   /** More of the text field arrived. */
   onText: (delta: string) => void;
+  /** The person's language, for the reason of a failure. */
+  language: Language;
 }
 
 export type TurnOutcome<T> =
@@ -49,14 +52,14 @@ export async function runTurn<S extends z.ZodType>(call: TurnCall<S>): Promise<T
       calls.push(result.usage);
       return { ok: true, object: result.object, usage: calls.reduce(addUsage, ZERO_USAGE), calls };
     } catch (e) {
-      error = e instanceof AiError ? e : new AiError('bad_response', aiMessages.badResponse(call.model.id), { cause: e instanceof Error ? e.message : String(e) });
+      error = e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: call.model.id }, { cause: e instanceof Error ? e.message : String(e) });
     }
     if (error.kind === 'cancelled') throw error;
     // A call that never reached the provider (no key) costs nothing and is not counted.
     if (error.kind !== 'not_configured') calls.push(error.detail.usage ?? ZERO_USAGE);
     const usage = calls.reduce(addUsage, ZERO_USAGE);
-    if (error.kind !== 'schema_mismatch') return { ok: false, failure: { kind: 'provider', reason: error.message }, error, usage, calls };
-    if (attempt >= TURN_ATTEMPTS) return { ok: false, failure: { kind: 'schema', reason: error.message }, error, usage, calls };
+    if (error.kind !== 'schema_mismatch') return { ok: false, failure: { kind: 'provider', reason: aiErrorSentence(error, call.language) }, error, usage, calls };
+    if (attempt >= TURN_ATTEMPTS) return { ok: false, failure: { kind: 'schema', reason: aiErrorSentence(error, call.language) }, error, usage, calls };
     request = {
       ...call.request,
       messages: [

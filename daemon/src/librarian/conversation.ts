@@ -9,7 +9,7 @@ import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { citationSchema, type AnswerMode, type Citation, type LibrarianMessage } from '../../../shared/contracts/librarian';
 import type { ConversationApi } from '../../../shared/contracts/conversations';
-import type { AiError } from '../ai/errors';
+import type { AiErrorKind } from '../ai/errors';
 import type { TokenUsage } from '../ai/provider';
 import type { Db } from '../db/database';
 import { conversations, messages } from '../db/schema';
@@ -109,15 +109,15 @@ export interface AnswerRecord {
   usage: TokenUsage;
   model: string | null;
   finishReason?: string;
-  /** Set when the answer was cut off: it is stored as incomplete, with the reason. */
-  failure?: AiError;
+  /** Set when the answer was cut off: it is stored as incomplete, with the reason (in the person's language). */
+  failure?: { kind: AiErrorKind; reason: string };
 }
 
 /** Stores the answer (complete, or incomplete with the reason) and returns it. */
 export async function storeAnswer(db: Db, a: AnswerRecord): Promise<MessageRow> {
   const base = { librarian: true, mode: a.mode, citations: a.citations, removedLinks: a.removedLinks, model: a.model };
   const metadata = a.failure
-    ? { ...base, incomplete: true, reason: a.failure.message, errorKind: a.failure.kind }
+    ? { ...base, incomplete: true, reason: a.failure.reason, errorKind: a.failure.kind }
     : { ...base, usage: a.usage, finishReason: a.finishReason ?? null };
   const [row] = await db.insert(messages).values({ conversationId: a.conversationId, senderType: 'assistant', senderId: a.assistantId, content: a.text, metadata, searchVector: messageSearchVector(a.text) }).returning();
   await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, a.conversationId));

@@ -22,8 +22,7 @@ import { modelConfigOf, type AssistantModelConfig, type AssistantRow } from '../
 import { AiError } from '../ai/errors';
 import type { SecretBox } from '../ai/secrets';
 import type { Db } from '../db/database';
-import { aiAssistants, librarianAssistant, users } from '../db/schema';
-import { resolvePreferences } from '../server/routes/preferences';
+import { aiAssistants, librarianAssistant } from '../db/schema';
 import { iso } from '../server/routes/list';
 
 export type LibrarianRow = typeof librarianAssistant.$inferSelect;
@@ -56,11 +55,6 @@ const PROBLEM_KEYS: Record<LibrarianProblem, MessageKey> = {
 /** A user-facing sentence from shared/i18n in the given language. */
 export function message(language: Language, key: MessageKey, vars?: Record<string, string | number>): string {
   return format(MESSAGES[language][key], vars);
-}
-
-export async function preferredLanguage(db: Db, userId: number): Promise<Language> {
-  const [u] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
-  return resolvePreferences(u?.preferences).language;
 }
 
 /** The librarian row, created with defaults the first time (one row, even when two requests race). */

@@ -11,20 +11,20 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { planDraftRequestSchema } from '../../../shared/contracts/plans';
-import { format, MESSAGES } from '../../../shared/i18n';
+import { format, MESSAGES, type Language } from '../../../shared/i18n';
 import { planContentSchema, planDraftShape, type PlanContent } from '../../../shared/plans/schemas';
 import { modelConfigOf, recordUsage, type AssistantModelConfig, type ModelFactory } from '../ai/assistants';
-import { AiError } from '../ai/errors';
+import { AiError, aiErrorSentence } from '../ai/errors';
 import { systemPrompt } from '../ai/prompt';
 import type { ChatMessage } from '../ai/provider';
 import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Db } from '../db/drivers';
-import { aiDiscussions, users } from '../db/schema';
+import { aiDiscussions } from '../db/schema';
 import type { Log } from '../log';
 import { ApiError, conflict, notFound } from '../server/errors';
 import { personaParts } from '../server/routes/conversations';
-import { resolvePreferences } from '../server/routes/preferences';
+import { preferredLanguage } from '../server/routes/preferences';
 import { notify } from './notifications';
 import { createSubmittedPlan, resolveAssistant } from './store';
 
@@ -72,16 +72,18 @@ function summarizeIssues(issues: z.core.$ZodIssue[]): string[] {
   return issues.slice(0, 10).map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
 }
 
-function aiFailure(e: AiError): ApiError {
-  if (e.kind === 'not_configured') return conflict('assistant_not_configured', e.message);
-  if (e.kind === 'schema_mismatch') return new ApiError(422, 'draft_invalid', `${e.message} No plan was stored; try again or rephrase the request.`);
-  if (e.kind === 'timeout') return new ApiError(504, 'ai_timeout', e.message);
-  if (e.kind === 'rate_limited') return new ApiError(429, 'ai_rate_limited', e.message);
-  return new ApiError(502, `ai_${e.kind}`, e.message);
+/** A failed model call as an HTTP error, its sentence in the person's language. */
+function aiFailure(e: AiError, language: Language): ApiError {
+  const sentence = aiErrorSentence(e, language);
+  if (e.kind === 'not_configured') return conflict('assistant_not_configured', sentence);
+  if (e.kind === 'schema_mismatch') return new ApiError(422, 'draft_invalid', format(MESSAGES[language]['ai.plan.schema-mismatch'], { sentence }));
+  if (e.kind === 'timeout') return new ApiError(504, 'ai_timeout', sentence);
+  if (e.kind === 'rate_limited') return new ApiError(429, 'ai_rate_limited', sentence);
+  return new ApiError(502, `ai_${e.kind}`, sentence);
 }
 
 /** Asks the model, at most twice, for a plan that passes the shared schemas. */
-async function askForPlan(deps: DraftDeps, config: AssistantModelConfig, system: string, request: string): Promise<PlanContent> {
+async function askForPlan(deps: DraftDeps, config: AssistantModelConfig, system: string, request: string, language: Language): Promise<PlanContent> {
   const model = deps.models(config);
   const messages: ChatMessage[] = [{ role: 'user', content: request }];
   let problems: string[] = [];
@@ -96,7 +98,7 @@ async function askForPlan(deps: DraftDeps, config: AssistantModelConfig, system:
       await recordUsage(deps.db, config.assistantId, result.usage);
       answer = result.object;
     } catch (e) {
-      if (e instanceof AiError) throw aiFailure(e);
+      if (e instanceof AiError) throw aiFailure(e, language);
       throw e;
     }
     const checked = planContentSchema.safeParse(answer);
@@ -108,26 +110,25 @@ async function askForPlan(deps: DraftDeps, config: AssistantModelConfig, system:
       { role: 'user', content: `That plan breaks these rules:\n- ${problems.join('\n- ')}\nSend the whole plan again, corrected.` },
     );
   }
-  throw new ApiError(422, 'draft_invalid', `The assistant's plan broke the plan rules twice (${problems.join('; ')}); no plan was stored. Try again or rephrase the request.`, { problems });
+  throw new ApiError(422, 'draft_invalid', format(MESSAGES[language]['ai.plan.broke-rules'], { problems: problems.join('; ') }), { problems });
 }
 
 /** Drafts, stores (submitted) and announces a plan; returns its id. */
 export async function draftPlan(deps: DraftDeps, request: DraftRequest): Promise<number> {
   const { db } = deps;
   const assistant = await resolveAssistant(db, request.assistantId);
+  const language = await preferredLanguage(db, deps.localUserId);
   let config: AssistantModelConfig;
   try {
     config = modelConfigOf(assistant, deps.secrets);
   } catch (e) {
-    if (e instanceof AiError) throw aiFailure(e);
+    if (e instanceof AiError) throw aiFailure(e, language);
     throw e;
   }
   const source = await sourceText(db, request);
-  const [user] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, deps.localUserId));
-  const language = resolvePreferences(user?.preferences).language;
   const system = `${systemPrompt(await personaParts(db, assistant), source.text, language)}\n${instructions(new Date().toISOString().slice(0, 10))}`;
 
-  const content = await askForPlan(deps, config, system, source.text);
+  const content = await askForPlan(deps, config, system, source.text, language);
   const planId = await createSubmittedPlan(db, content, assistant.id, `Drafted by ${assistant.name} from ${source.origin}`);
   const message = format(MESSAGES[language]['plans.notification.drafted'], { assistant: assistant.name, title: content.title });
   await notify(deps.cache, deps.localUserId, { type: 'plan_drafted', message, planId });

@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', teamRoutes(deps));
   api.route('/', assistantRoutes(deps));
   api.route('/', conversationRoutes(deps));
-  const discussions = deps.discussions ?? new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, log: deps.log });
+  const discussions = deps.discussions ?? new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, log: deps.log, localUserId: deps.localUserId });
   api.route('/', discussionRoutes(deps, discussions));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { AssistantModelConfig, ModelFactory } from '../../src/ai/assistants';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import type { ChatModel, ChatRequest, ChatStream, GenerateResult, ObjectResult, ObjectStream, TextDelta, TokenUsage } from '../../src/ai/provider';
 
 export type ScriptedReply =
@@ -117,7 +117,7 @@ export class ScriptedModel implements ChatModel {
     if ('error' in r && !('chunks' in r)) throw r.error;
     if (!('object' in r)) throw new Error('ScriptedModel: a generateObject step needs { object } or { error }');
     const parsed = schema.safeParse(r.object);
-    if (!parsed.success) throw new AiError('schema_mismatch', aiMessages.schemaMismatch(this.id, parsed.error.issues[0]?.message ?? 'invalid'));
+    if (!parsed.success) throw new AiError({ kind: 'schema_mismatch', who: this.id, reason: parsed.error.issues[0]?.message ?? 'invalid' });
     return { object: parsed.data as z.output<S>, usage: r.usage ?? USAGE };
   }
 
@@ -134,7 +134,7 @@ export class ScriptedModel implements ChatModel {
     }
     const id = this.id;
     async function* partials(): AsyncGenerator<unknown> {
-      const cancelled = () => new AiError('cancelled', aiMessages.cancelled());
+      const cancelled = () => new AiError({ kind: 'cancelled' });
       const fail = (e: unknown): never => {
         settle.reject(e);
         throw e;
@@ -159,7 +159,7 @@ export class ScriptedModel implements ChatModel {
       }
       const parsed = schema.safeParse(r.object);
       if (!parsed.success) {
-        return fail(new AiError('schema_mismatch', aiMessages.schemaMismatch(id, parsed.error.issues[0]?.message ?? 'invalid'), { replyText: JSON.stringify(r.object ?? null), usage }));
+        return fail(new AiError({ kind: 'schema_mismatch', who: id, reason: parsed.error.issues[0]?.message ?? 'invalid' }, { replyText: JSON.stringify(r.object ?? null), usage }));
       }
       settle.resolve({ object: parsed.data as z.output<S>, usage });
     }
@@ -189,7 +189,7 @@ export class ScriptedModel implements ChatModel {
         throw e;
       }
       let text = '';
-      const cancelled = () => new AiError('cancelled', aiMessages.cancelled());
+      const cancelled = () => new AiError({ kind: 'cancelled' });
       for (const c of r.chunks) {
         if (r.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, r.chunkDelayMs));
         if (req.signal?.aborted) {

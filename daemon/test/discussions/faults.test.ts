@@ -48,10 +48,11 @@ describe.each(testDatabaseTargets())('discussion endings and faults on $kind', (
     const d = await h.create({ type: 'collaborative', settings: { consultVault: false, maxRounds: 1, language: 'en' } });
     await h.engine.settled(d.id);
     const list = await messages(d.id);
+    // The reason is in the person's language (Japanese by default), whatever the discussion's own.
     expect(list.map((x: { content: string; failure: unknown }) => [x.content, x.failure])).toEqual([
       ['Open.', null],
       ['A1, fixed.', null],
-      ['', { kind: 'schema', reason: expect.stringContaining('did not have the expected structure') }],
+      ['', { kind: 'schema', reason: expect.stringContaining('の回答が決められた形式になっていませんでした') }],
       ['Done.', null],
     ]);
     // Both calls of each attempt count: tokens and the assistant's usage.
@@ -116,7 +117,7 @@ describe.each(testDatabaseTargets())('discussion endings and faults on $kind', (
     const paused = await get(d.id);
     await h.t.database.db.update(aiAssistants).set({ isActive: true }).where(eq(aiAssistants.id, b));
     expect(paused.status).toBe('paused');
-    expect(paused.pause.message).toBe('The assistant "Beta" is inactive; activate it (or end the discussion) and resume.');
+    expect(paused.pause.message).toBe('アシスタント「Beta」は無効になっています。有効にしてから（または協議を終えてから）再開してください。');
     h.model.script(say(m, 'Ended early.'));
     await h.t.json('POST', api(`/discussions/${d.id}/interruptions`), { body: { type: 'terminate' } });
     await h.engine.settled(d.id);

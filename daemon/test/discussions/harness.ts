@@ -13,6 +13,7 @@ import type { ModelFactory } from '../../src/ai/assistants';
 import { AiError } from '../../src/ai/errors';
 import type { ChatRequest, TokenUsage } from '../../src/ai/provider';
 import { secretBox } from '../../src/ai/secrets';
+import { ensureLocalUser } from '../../src/db/local-user';
 import type { CacheStore } from '../../src/cache/store';
 import { aiDiscussions, discussionInterruptions, discussionMessages, roles } from '../../src/db/schema';
 import { DiscussionEngine, type EngineCheckpoints } from '../../src/discussions/engine';
@@ -134,7 +135,7 @@ export function providerDown(by: number): ScriptedStep {
   return {
     call: 'streamObject',
     check: (_req, config) => expect(config?.assistantId).toBe(by),
-    reply: { error: new AiError('provider_error', 'The local model server had an internal error (HTTP 503); try again later.', { status: 503 }) },
+    reply: { error: new AiError({ kind: 'provider_error', who: 'The local model server', status: 503 }, { status: 503 }) },
   };
 }
 
@@ -174,6 +175,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
   const checkpoints: EngineCheckpoints = {};
   const secrets = secretBox(randomBytes(32));
   const log = () => undefined;
+  const localUserId = await ensureLocalUser(database.db);
   const makeEngine = () =>
     new DiscussionEngine({
       db: database.db,
@@ -181,6 +183,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
       models: factory,
       secrets,
       log,
+      localUserId,
       checkpoints: { beforeStep: (id, step) => checkpoints.beforeStep?.(id, step), afterPersist: (id, m) => checkpoints.afterPersist?.(id, m) },
     });
   const engine = makeEngine();

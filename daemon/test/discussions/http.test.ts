@@ -41,7 +41,7 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
       const cache = new MemoryCacheStore();
       const secrets = secretBox(randomBytes(32));
       const log = () => undefined;
-      engine = new DiscussionEngine({ db: database.db, cache, models: defaultModelFactory(log), secrets, log, checkpoints: { beforeStep: (id, s) => checkpoints.beforeStep?.(id, s) } });
+      engine = new DiscussionEngine({ db: database.db, cache, models: defaultModelFactory(log), secrets, log, localUserId, checkpoints: { beforeStep: (id, s) => checkpoints.beforeStep?.(id, s) } });
       let port = 0;
       const app = createApp({ database, cache, token: TEST_TOKEN, port: () => port, version: 'test', startedAt: Date.now(), localUserId, log, secrets, discussions: engine });
       server = await new Promise<Server>((resolve) => {
@@ -235,7 +235,7 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
       const unconfigured = await create({ participants: [{ assistantId: moderator, role: 'moderator' }, { assistantId: keyless }] });
       expect(unconfigured.status).toBe(409);
       expect(unconfigured.body.error).toMatchObject({ code: 'assistant_not_configured' });
-      expect(unconfigured.body.error.message).toContain('needs an API key');
+      expect(unconfigured.body.error.message).toBe('Anthropic には API キーが必要です。アシスタント「NoKey」にキーを設定してください。');
 
       // Consulting "the" vault when there are several needs a choice.
       await createVault(h.t.database.db);

@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { librarianMessageSchema, librarianSettingsSchema } from '../../../shared/contracts/librarian';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { conversations, librarianAssistant, messages, notes } from '../../src/db/schema';
 import { wikiLinks } from '../../src/librarian/citations';
 import { waitFor } from '../helpers/caches';
@@ -190,16 +190,31 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
   });
 
   it('a provider error mid-answer: one sentence, the partial answer stored as incomplete with invented links removed', async () => {
-    f.model.script({ call: 'stream', reply: { chunks: ['Water daily [[Rain barrel]] and '], error: new AiError('provider_error', aiMessages.providerError('The model server', 500), { status: 500 }) } });
+    f.model.script({ call: 'stream', reply: { chunks: ['Water daily [[Rain barrel]] and '], error: new AiError({ kind: 'provider_error', who: 'The model server', status: 500 }, { status: 500 }) } });
     const { events } = await ask(f.t, { question: 'How often should the vegetable beds be watered?' });
     expect(events.map((e) => e.event)).toEqual(['user', 'passages', 'delta', 'error']);
     const error = events.at(-1)!.data;
-    expect(error).toMatchObject({ code: 'provider_error', message: 'The model server had an internal error (HTTP 500); try again later.' });
+    // The person prefers Japanese (the default), even though the question is English.
+    expect(error).toMatchObject({ code: 'provider_error', message: 'The model server の側でエラーが起きました（HTTP 500）。しばらくしてからもう一度お試しください。' });
     const rows = await stored(events[0]!.data.message.conversationId);
     expect(rows[1]).toMatchObject({ id: error.messageId, content: 'Water daily Rain barrel and ' });
     expect(rows[1]!.metadata).toMatchObject({ incomplete: true, errorKind: 'provider_error', reason: error.message, removedLinks: ['Rain barrel'] });
     const shown = (await f.t.json('GET', api(`/librarian/conversations/${rows[0]!.conversationId}/messages`))).body.items[1];
     expect(shown).toMatchObject({ incomplete: true, reason: error.message, mode: 'vault' });
+  });
+
+  it('an English-preferring person gets the English sentence, in the stream and stored', async () => {
+    expect((await f.t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+    try {
+      f.model.script({ call: 'stream', reply: { chunks: ['Water '], error: new AiError({ kind: 'timeout', who: 'OpenAI (gpt-4o-mini)', ms: 60_000 }) } });
+      const { events } = await ask(f.t, { question: 'How often should the vegetable beds be watered?' });
+      const english = 'OpenAI (gpt-4o-mini) did not answer within 60 seconds; try again, or raise the timeout.';
+      expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'timeout', message: english } });
+      const rows = await stored(events[0]!.data.message.conversationId);
+      expect(rows[1]!.metadata).toMatchObject({ incomplete: true, errorKind: 'timeout', reason: english });
+    } finally {
+      expect((await f.t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
+    }
   });
 
   it('a client that goes away: the model call is cancelled and the answer stored as incomplete', async () => {

@@ -112,7 +112,7 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
     expect(events.map((e) => e.event)).toEqual(['user', 'passages', 'delta', 'error']);
     const error = events.at(-1)!.data;
     expect(error.code).toBe('bad_response');
-    expect(error.message).toMatch(/cut off/);
+    expect(error.message).toMatch(/の返答.*途中で切れ/);
     const [row] = await database.db.select().from(messages).where(eq(messages.id, error.messageId));
     expect(row).toMatchObject({ content: 'Every morning [[Watering', metadata: expect.objectContaining({ incomplete: true, errorKind: 'bad_response' }) });
   });
@@ -122,7 +122,7 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
     const refused = await ask('When do I add garam masala to the curry?');
     expect(refused.map((e) => e.event)).toEqual(['user', 'passages', 'error']);
     expect(refused.at(-1)!.data.code).toBe('unauthorized');
-    expect(refused.at(-1)!.data.message).toMatch(/refused the API key/);
+    expect(refused.at(-1)!.data.message).toMatch(/に API キーを拒否されました/);
 
     const assistantId = (await (await fetch(`${base}/librarian`, { headers })).json()).assistantId as number;
     await fetch(`${base}/assistants/${assistantId}`, { method: 'PATCH', headers, body: JSON.stringify({ settings: { baseUrl: 'http://127.0.0.1:1/v1' } }) });
@@ -131,7 +131,7 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
       const error = unreachable.at(-1)!;
       expect(error.event).toBe('error');
       expect(error.data.code).toBe('unreachable');
-      expect(error.data.message).toMatch(/^Could not reach .+; check that the server is running and the base URL is right\.$/);
+      expect(error.data.message).toMatch(/^.+ に接続できませんでした。サーバーが起動していて、ベース URL が正しいか確認してください。$/);
       for (const id of [refused.at(-1)!.data.messageId, error.data.messageId]) {
         const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
         expect(row).toMatchObject({ content: '', metadata: expect.objectContaining({ incomplete: true }) });

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { categorizeSchema, linkSuggestionsSchema, summarySchema, tagSuggestionsSchema } from '../../../shared/contracts/librarian';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import type { ChatRequest } from '../../src/ai/provider';
 import { normalizeTagSuggestion, readCategoryMappings } from '../../src/librarian/tools';
 import { testDatabaseTargets } from '../helpers/databases';
@@ -109,14 +109,14 @@ describe.each(testDatabaseTargets())('librarian note tools on $kind', (target) =
     const bad = await post('tags', { path: 'Recipes/Curry.md' });
     expect(bad.status).toBe(502);
     expect(bad.body.error.code).toBe('schema_mismatch');
-    expect(bad.body.error.message).toMatch(/^scripted:test's answer did not have the expected structure \(.+\)\.$/);
+    expect(bad.body.error.message).toMatch(/^scripted:test の回答が決められた形式になっていませんでした（.+）。$/);
 
-    f.model.script({ call: 'generateObject', reply: { error: new AiError('unauthorized', aiMessages.unauthorized('OpenAI (gpt-4o-mini)'), { status: 401 }) } });
+    f.model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'unauthorized', who: 'OpenAI (gpt-4o-mini)' }, { status: 401 }) } });
     const unauthorized = await post('summarize', { path: 'Recipes/Curry.md' });
     expect(unauthorized.status).toBe(502);
-    expect(unauthorized.body.error).toMatchObject({ code: 'unauthorized', message: aiMessages.unauthorized('OpenAI (gpt-4o-mini)') });
+    expect(unauthorized.body.error).toMatchObject({ code: 'unauthorized', message: 'OpenAI (gpt-4o-mini) に API キーを拒否されました（キーの誤り、期限切れ、またはこのモデルを使う権限がありません）。アシスタントに正しいキーを設定してください。' });
 
-    f.model.script({ call: 'generateObject', reply: { error: new AiError('rate_limited', aiMessages.rateLimited('The model server'), { status: 429 }) } });
+    f.model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'rate_limited', who: 'The model server' }, { status: 429 }) } });
     expect((await post('summarize', { path: 'Recipes/Curry.md' })).status).toBe(429);
     expect((await f.t.json('GET', api('/health'))).status).toBe(200);
   });

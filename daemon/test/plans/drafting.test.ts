@@ -6,7 +6,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationSchema, planVersionSchema } from '../../../shared/contracts/plans';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { NOTIFICATION_TTL, notificationKey } from '../../src/cache/keys';
 import { aiAssistants, aiDiscussions, plans } from '../../src/db/schema';
 import { ScriptedModel } from '../ai/scripted-model';
@@ -127,7 +127,7 @@ describe.each(combos)('plan drafting on $name', ({ db, cache }) => {
 
   it('refuses at once an answer that is not the plan’s JSON shape (the provider layer already retried it)', async () => {
     const before = await planCount();
-    model.script({ call: 'generateObject', reply: { error: new AiError('schema_mismatch', aiMessages.schemaMismatch('scripted:test', 'timeline is required')) } });
+    model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'schema_mismatch', who: 'scripted:test', reason: 'timeline is required' }) } });
     const r = await t.json('POST', api('/plans/draft'), { body: { prompt: '計画を立てて' } });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'draft_invalid' });
@@ -136,10 +136,10 @@ describe.each(combos)('plan drafting on $name', ({ db, cache }) => {
   });
 
   it('reports a provider that cannot be reached as 502, storing nothing', async () => {
-    model.script({ call: 'generateObject', reply: { error: new AiError('unreachable', aiMessages.unreachable('Ollama')) } });
+    model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'unreachable', who: 'Ollama' }) } });
     const r = await t.json('POST', api('/plans/draft'), { body: { prompt: '計画を立てて' } });
     expect(r.status).toBe(502);
-    expect(r.body.error).toMatchObject({ code: 'ai_unreachable', message: aiMessages.unreachable('Ollama') });
+    expect(r.body.error).toMatchObject({ code: 'ai_unreachable', message: 'Ollama に接続できませんでした。サーバーが起動していて、ベース URL が正しいか確認してください。' });
   });
 
   it('drafts from a discussion’s consensus', async () => {

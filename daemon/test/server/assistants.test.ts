@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { assistantSchema, assistantTestResultSchema, skillSchema } from '../../../shared/contracts/assistants';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import { aiAssistants } from '../../src/db/schema';
@@ -72,7 +72,7 @@ describe.each(testDatabaseTargets())('assistants API on $kind', (target) => {
       const test = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(test.status).toBe(200);
       expect(test.body).toMatchObject({ ok: false, kind: 'not_configured' });
-      expect(test.body.message).toMatch(/enter the key again/);
+      expect(test.body.message).toMatch(/キーをもう一度入力してください。$/);
     });
   });
 
@@ -192,19 +192,30 @@ describe.each(testDatabaseTargets())('assistants API on $kind', (target) => {
 
     it("reports the provider's refusal in plain words with 200 { ok: false }", async () => {
       const { body } = await create({ name: 'Refused', provider: 'openai', model: 'gpt-4o-mini', apiKey: KEY });
-      model.script({ call: 'generate', reply: { error: new AiError('unauthorized', aiMessages.unauthorized('OpenAI (gpt-4o-mini)'), { status: 401 }) } });
+      model.script({ call: 'generate', reply: { error: new AiError({ kind: 'unauthorized', who: 'OpenAI (gpt-4o-mini)' }, { status: 401 }) } });
       const r = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: false, kind: 'unauthorized', reply: null });
-      expect(r.body.message).toBe('OpenAI (gpt-4o-mini) refused the API key (wrong, expired or without access to this model); set the correct key for the assistant.');
+      // In the person's language: Japanese by default, English when they prefer it.
+      expect(r.body.message).toBe('OpenAI (gpt-4o-mini) に API キーを拒否されました（キーの誤り、期限切れ、またはこのモデルを使う権限がありません）。アシスタントに正しいキーを設定してください。');
       expect((await t.json('GET', api(`/assistants/${body.id}`))).body.usageCount).toBe(1);
+
+      expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+      try {
+        model.script({ call: 'generate', reply: { error: new AiError({ kind: 'unauthorized', who: 'OpenAI (gpt-4o-mini)' }, { status: 401 }) } });
+        const english = await t.json('POST', api(`/assistants/${body.id}/test`));
+        expect(english.body).toMatchObject({ ok: false, kind: 'unauthorized' });
+        expect(english.body.message).toBe('OpenAI (gpt-4o-mini) refused the API key (wrong, expired or without access to this model); set the correct key for the assistant.');
+      } finally {
+        expect((await t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
+      }
     });
 
     it('a cloud assistant without a key says what to set, without calling anything', async () => {
       const { body } = await create({ name: 'Keyless', provider: 'claude', model: 'claude-sonnet-4-5' });
       const r = await t.json('POST', api(`/assistants/${body.id}/test`));
       expect(r.body).toMatchObject({ ok: false, kind: 'not_configured' });
-      expect(r.body.message).toMatch(/Anthropic needs an API key/);
+      expect(r.body.message).toMatch(/^Anthropic には API キーが必要です。/);
     });
   });
 });
@@ -233,7 +244,7 @@ describe('test connection through the real providers', () => {
     });
     const r = await t.json('POST', api(`/assistants/${body.id}/test`));
     expect(r.body).toMatchObject({ ok: false, kind: 'unauthorized' });
-    expect(r.body.message).toMatch(/^Anthropic \(claude-sonnet-4-5\) refused the API key/);
+    expect(r.body.message).toMatch(/^Anthropic \(claude-sonnet-4-5\) に API キーを拒否されました/);
     expect(t.logLines.join('\n')).not.toContain(KEY);
   });
 

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { chatEventSchemas, conversationSchema, messageSchema } from '../../../shared/contracts/conversations';
-import { AiError, aiMessages } from '../../src/ai/errors';
+import { AiError } from '../../src/ai/errors';
 import { secretBox } from '../../src/ai/secrets';
 import { sessionKey } from '../../src/ai/session';
 import { MemoryCacheStore, openCache } from '../../src/cache';
@@ -169,11 +169,12 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
 
   it('a provider error mid-stream: one sentence to the client, the partial reply stored as incomplete, left out of the next history', async () => {
     const c = await newConversation();
-    model.script({ call: 'stream', reply: { chunks: ['途中まで'], error: new AiError('provider_error', aiMessages.providerError('The model server', 500), { status: 500 }) } });
+    model.script({ call: 'stream', reply: { chunks: ['途中まで'], error: new AiError({ kind: 'provider_error', who: 'The model server', status: 500 }, { status: 500 }) } });
     const { events } = await send(c, '長い答えをください');
     expect(events.map((e) => e.event)).toEqual(['user', 'delta', 'error']);
     const error = events[2]!.data;
-    expect(error).toMatchObject({ code: 'provider_error', message: 'The model server had an internal error (HTTP 500); try again later.' });
+    // The person prefers Japanese (the default): the sentence they read, and the one stored, is Japanese.
+    expect(error).toMatchObject({ code: 'provider_error', message: 'The model server の側でエラーが起きました（HTTP 500）。しばらくしてからもう一度お試しください。' });
     const rows = await stored(c);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ id: error.messageId, senderType: 'assistant', content: '途中まで' });
@@ -187,6 +188,22 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
       reply: { chunks: ['完全な答え'] },
     });
     expect((await send(c, 'もう一度')).events.at(-1)!.event).toBe('done');
+  });
+
+  it('an English-preferring person reads and keeps the English sentence; the stored one stays as it was written', async () => {
+    const c = await newConversation();
+    expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+    try {
+      model.script({ call: 'stream', reply: { chunks: ['Half'], error: new AiError({ kind: 'rate_limited', who: 'OpenAI (gpt-4o-mini)' }, { status: 429 }) } });
+      const { events } = await send(c, 'A long answer, please');
+      const english = 'OpenAI (gpt-4o-mini) is rate limiting requests; wait a moment and try again.';
+      expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'rate_limited', message: english } });
+      expect((await stored(c))[1]!.metadata).toMatchObject({ incomplete: true, reason: english, errorKind: 'rate_limited' });
+    } finally {
+      expect((await t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
+    }
+    // History shows the sentence in the language it was stored in.
+    expect((await t.json('GET', api(`/conversations/${c}/messages`))).body.items[1].reason).toBe('OpenAI (gpt-4o-mini) is rate limiting requests; wait a moment and try again.');
   });
 
   it('a client that goes away mid-stream: the call is cancelled and the reply stored as incomplete', async () => {
@@ -205,7 +222,7 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
     await waitFor(async () => (await stored(c)).length === 2, 5000, 'the incomplete reply');
     const reply = (await stored(c))[1]!;
     expect(reply).toMatchObject({ senderType: 'assistant', content: 'first words ' });
-    expect(reply.metadata).toMatchObject({ incomplete: true, errorKind: 'cancelled', reason: 'The request was cancelled.' });
+    expect(reply.metadata).toMatchObject({ incomplete: true, errorKind: 'cancelled', reason: 'リクエストは取り消されました。' });
     expect(model.calls.at(-1)!.req.signal?.aborted).toBe(true);
     expect((await t.json('GET', api('/health'))).status).toBe(200);
   });
@@ -244,7 +261,7 @@ describe.each(combos)('conversations on $name', ({ db, cache }) => {
     const nokey = await t.json('POST', api(`/conversations/${c3}/messages`), { body: { content: 'hello' } });
     expect(nokey.status).toBe(409);
     expect(nokey.body.error).toMatchObject({ code: 'assistant_not_configured' });
-    expect(nokey.body.error.message).toMatch(/OpenAI needs an API key/);
+    expect(nokey.body.error.message).toMatch(/^OpenAI には API キーが必要です。/);
 
     // Archived conversations refuse new messages until unarchived.
     expect((await t.json('PATCH', api(`/conversations/${c}`), { body: { status: 'archived' } })).body.status).toBe('archived');
@@ -348,7 +365,7 @@ describe('conversations through a real provider wire (OpenAI-compatible)', () =>
     const events = await post('again');
     expect(events.map((e) => e.event)).toEqual(['user', 'delta', 'error']);
     expect(events[2]!.data).toMatchObject({ code: 'bad_response' });
-    expect(events[2]!.data.message).toMatch(/cut off/);
+    expect(events[2]!.data.message).toMatch(/の返答.*途中で切れ/);
     const [row] = await t.database.db.select().from(messages).where(eq(messages.id, events[2]!.data.messageId));
     expect(row).toMatchObject({ content: 'half', metadata: expect.objectContaining({ incomplete: true }) });
   });
@@ -358,7 +375,7 @@ describe('conversations through a real provider wire (OpenAI-compatible)', () =>
     server.script({ expect: 'POST /v1/chat/completions', reply: boom }, { expect: 'POST /v1/chat/completions', reply: boom }, { expect: 'POST /v1/chat/completions', reply: boom });
     const events = await post('third');
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'provider_error' } });
-    expect(events.at(-1)!.data.message).toMatch(/^The model server at http:\/\/127\.0\.0\.1:\d+\/v1 \(llama3\.2\) had an internal error \(HTTP 500\); try again later\.$/);
+    expect(events.at(-1)!.data.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1 のモデルサーバー \(llama3\.2\) の側でエラーが起きました（HTTP 500）。しばらくしてからもう一度お試しください。$/);
   }, 30_000);
 });
 

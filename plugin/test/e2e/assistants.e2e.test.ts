@@ -145,6 +145,8 @@ describe.skipIf(!enabled)('AI assistants in the settings, against a real daemon 
     await expect.poll(() => row('Local llama').locator('.hisho-assistant-details').textContent()).toContain(en['settings.assistants.usage.one']);
     provider?.verify();
 
+    // The daemon words the failure in the person's language: English here, like the UI.
+    expect((await daemonApi('PATCH', '/preferences', { language: 'en' })).status).toBe(200);
     provider?.script({ expect: 'POST /v1/chat/completions', reply: { status: 401, json: openaiWire.error('Incorrect API key provided', 'invalid_api_key') } });
     await row('Local llama').locator('.hisho-assistant-test-button').click();
     await expect.poll(() => result.getAttribute('data-state'), { timeout: 30_000 }).toBe('failed');

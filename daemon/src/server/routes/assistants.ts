@@ -1,8 +1,9 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { assistantEndpoints, type Assistant, type Skill } from '../../../../shared/contracts/assistants';
+import { format, MESSAGES } from '../../../../shared/i18n';
 import { defaultModelFactory, mergeSettings, modelConfigOf, readSettings, readTokenUsage, recordUsage, type AssistantRow } from '../../ai/assistants';
-import { AiError } from '../../ai/errors';
+import { AiError, aiErrorSentence } from '../../ai/errors';
 import { last4, SecretError, type SecretBox } from '../../ai/secrets';
 import type { Db } from '../../db/database';
 import { pgErrorOf } from '../../db/errors';
@@ -11,6 +12,7 @@ import type { AppDeps } from '../app';
 import { ApiError, conflict, notFound } from '../errors';
 import { register, type AppEnv } from '../route';
 import { countRows, iso } from './list';
+import { preferredLanguage } from './preferences';
 
 type SkillRow = typeof assistantSkills.$inferSelect;
 
@@ -140,8 +142,9 @@ export function assistantRoutes(deps: AppDeps) {
 
   register(app, assistantEndpoints.test, async ({ params }, c) => {
     const row = await findAssistant(db, params.id);
+    const language = await preferredLanguage(db, deps.localUserId);
     const started = Date.now();
-    const fail = (e: AiError) => ({ ok: false, message: e.message, kind: e.kind, latencyMs: Date.now() - started, reply: null, usage: null });
+    const fail = (e: AiError) => ({ ok: false, message: aiErrorSentence(e, language), kind: e.kind, latencyMs: Date.now() - started, reply: null, usage: null });
     let config;
     try {
       config = modelConfigOf(row, secrets);
@@ -153,7 +156,8 @@ export function assistantRoutes(deps: AppDeps) {
       const r = await models(config).generate({ messages: [{ role: 'user', content: TEST_PROMPT }], maxOutputTokens: 16, temperature: 0, signal: c.req.raw.signal });
       await recordUsage(db, row.id, r.usage);
       const reply = r.text.trim().slice(0, 200);
-      return { ok: true, message: `${row.name} answered (${config.provider}, ${config.model}).`, kind: null, latencyMs: Date.now() - started, reply, usage: r.usage };
+      const message = format(MESSAGES[language]['ai.test.answered'], { name: row.name, provider: config.provider, model: config.model });
+      return { ok: true, message, kind: null, latencyMs: Date.now() - started, reply, usage: r.usage };
     } catch (e) {
       if (!(e instanceof AiError)) throw e;
       if (e.kind !== 'cancelled') await recordUsage(db, row.id, { inputTokens: 0, outputTokens: 0, totalTokens: 0 });

@@ -12,20 +12,21 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { ConversationApi, MessageApi } from '../../../../shared/contracts/conversations';
 import { chatEventSchemas, conversationEndpoints, type ChatEventName } from '../../../../shared/contracts/conversations';
 import type { z } from 'zod';
+import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, modelConfigOf, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
-import { AiError, aiMessages } from '../../ai/errors';
+import { AiError, aiErrorSentence } from '../../ai/errors';
 import { systemPrompt } from '../../ai/prompt';
 import { ZERO_USAGE, type TokenUsage } from '../../ai/provider';
 import { dropContext, loadContext, saveContext, type SessionMessage } from '../../ai/session';
 import type { Db } from '../../db/database';
-import { aiAssistants, conversations, messages, personas, roles, users } from '../../db/schema';
+import { aiAssistants, conversations, messages, personas, roles } from '../../db/schema';
 import { indexPendingMessages, messageSearchVector, parseMessageQuery, searchMessages } from '../../search/messages';
 import { QueryError } from '../../search/query';
 import type { AppDeps } from '../app';
 import { ApiError, conflict, notFound } from '../errors';
 import { register, type AppEnv } from '../route';
 import { countRows, iso } from './list';
-import { resolvePreferences } from './preferences';
+import { preferredLanguage } from './preferences';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type MessageRow = typeof messages.$inferSelect;
@@ -98,11 +99,6 @@ export async function personaParts(db: Db, assistant: typeof aiAssistants.$infer
     .where(and(eq(personas.id, assistant.personaId), isNull(personas.deletedAt)));
   if (!p) return base;
   return { ...base, personaName: p.name, personality: p.personality, personaDescription: p.description, roleName: p.roleName, roleDescription: p.roleDescription };
-}
-
-async function preferredLanguage(db: Db, userId: number) {
-  const [u] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
-  return resolvePreferences(u?.preferences).language;
 }
 
 export function conversationRoutes(deps: AppDeps) {
@@ -184,11 +180,12 @@ export function conversationRoutes(deps: AppDeps) {
     const assistantId = conversation.participantAssistantIds?.[0];
     if (!assistantId) throw conflict('no_assistant', 'This conversation has no assistant');
     const assistant = await chatAssistant(db, assistantId);
+    const language = await preferredLanguage(db, deps.localUserId);
     let config: AssistantModelConfig;
     try {
       config = modelConfigOf(assistant, secrets);
     } catch (e) {
-      if (e instanceof AiError) throw conflict('assistant_not_configured', e.message);
+      if (e instanceof AiError) throw conflict('assistant_not_configured', aiErrorSentence(e, language));
       throw e;
     }
     const [userRow] = await db
@@ -201,11 +198,7 @@ export function conversationRoutes(deps: AppDeps) {
       const title = body.content.replace(/\s+/g, ' ').trim().slice(0, 60);
       await db.update(conversations).set({ title: title.length < body.content.trim().length ? `${title}…` : title }).where(and(eq(conversations.id, conversation.id), isNull(conversations.title)));
     }
-    const [context, parts, language] = await Promise.all([
-      loadContext(cache, db, assistant.id, conversation.id, userMessage.id),
-      personaParts(db, assistant),
-      preferredLanguage(db, deps.localUserId),
-    ]);
+    const [context, parts] = await Promise.all([loadContext(cache, db, assistant.id, conversation.id, userMessage.id), personaParts(db, assistant)]);
     const history: SessionMessage[] = [...context.messages, { id: userMessage.id, role: 'user', content: userMessage.content }];
     log('debug', 'chat turn', { conversationId: conversation.id, assistantId: assistant.id, context: context.source, messages: history.length });
     return chatStream(c, {
@@ -216,6 +209,7 @@ export function conversationRoutes(deps: AppDeps) {
       userMessage,
       history,
       system: systemPrompt(parts, body.content, language),
+      language,
       model: models(config),
     });
   });
@@ -231,6 +225,8 @@ interface Turn {
   userMessage: MessageRow;
   history: SessionMessage[];
   system: string;
+  /** The person's language, for the sentence of a failure. */
+  language: Language;
   model: ReturnType<NonNullable<AppDeps['models']>>;
 }
 
@@ -269,7 +265,7 @@ function chatStream(c: Context<AppEnv>, t: Turn): Response {
       finishReason = final.finishReason;
       text = final.text || text;
     } catch (e) {
-      failure = e instanceof AiError ? e : new AiError('bad_response', aiMessages.badResponse(t.model.id), { cause: String(e) });
+      failure = e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: t.model.id }, { cause: String(e) });
       if (!(e instanceof AiError)) deps.log('error', 'chat stream failed unexpectedly', { conversationId: t.conversationId, error: e instanceof Error ? e.stack : String(e) });
     } finally {
       c.req.raw.signal.removeEventListener('abort', cancel);
@@ -287,7 +283,7 @@ function chatStream(c: Context<AppEnv>, t: Turn): Response {
 
     if (failure) {
       deps.log(failure.kind === 'cancelled' ? 'info' : 'warn', 'chat reply incomplete', { conversationId: t.conversationId, assistantId: config.assistantId, kind: failure.kind, status: failure.detail.status, cause: failure.detail.cause });
-      await send(stream, 'error', { code: failure.kind, message: failure.message, messageId: replyId });
+      await send(stream, 'error', { code: failure.kind, message: aiErrorSentence(failure, t.language), messageId: replyId });
     } else {
       const [reply] = await db.select().from(messages).where(eq(messages.id, replyId));
       await send(stream, 'done', { message: messageToApi(reply!), usage });
@@ -299,7 +295,7 @@ function chatStream(c: Context<AppEnv>, t: Turn): Response {
 async function persistReply(t: Turn, text: string, usage: TokenUsage, failure: AiError | undefined, finishReason: string | undefined): Promise<number> {
   const { db, deps, config } = t;
   const metadata: Record<string, unknown> = failure
-    ? { incomplete: true, reason: failure.message, errorKind: failure.kind, model: t.model.id }
+    ? { incomplete: true, reason: aiErrorSentence(failure, t.language), errorKind: failure.kind, model: t.model.id }
     : { usage, finishReason, model: t.model.id };
   const [reply] = await db
     .insert(messages)

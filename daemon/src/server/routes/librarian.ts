@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { askEventSchemas, librarianEndpoints, type AskEventName, type Passage } from '../../../../shared/contracts/librarian';
 import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
-import { AiError, aiMessages, type AiErrorKind } from '../../ai/errors';
+import { AiError, aiErrorSentence, type AiErrorKind } from '../../ai/errors';
 import { detectLanguage, systemPrompt } from '../../ai/prompt';
 import { ZERO_USAGE, type ChatModel, type TokenUsage } from '../../ai/provider';
 import { loadContext, saveContext, type SessionMessage } from '../../ai/session';
@@ -24,7 +24,7 @@ import { checkCitations, linkTargetsOf } from '../../librarian/citations';
 import { conversationVault, findLibrarianConversation, librarianMessages, librarianMessageToApi, listLibrarianConversations, startTurn, storeAnswer } from '../../librarian/conversation';
 import { librarianSystemPrompt, questionWithPassages } from '../../librarian/prompt';
 import { retrievePassages } from '../../librarian/retrieve';
-import { librarianState, message, preferredLanguage, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
+import { librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
 import {
   CATEGORY_INSTRUCTIONS,
@@ -46,6 +46,7 @@ import type { AppDeps } from '../app';
 import { ApiError } from '../errors';
 import { register, type AppEnv } from '../route';
 import { personaParts } from './conversations';
+import { preferredLanguage } from './preferences';
 
 type Configured = LibrarianState & { assistant: NonNullable<LibrarianState['assistant']>; config: AssistantModelConfig };
 
@@ -73,9 +74,9 @@ export function librarianRoutes(deps: AppDeps) {
   }
 
   /** One structured call of a note tool; provider failures become one clear sentence with a 4xx/5xx. */
-  async function runTool<T extends { usage: TokenUsage }>(state: Configured, c: Context<AppEnv>, instructions: string, question: string, language: Language, run: (call: ToolCall) => Promise<T>): Promise<T> {
+  async function runTool<T extends { usage: TokenUsage }>(state: Configured, c: Context<AppEnv>, instructions: string, question: string, languages: { answer: Language; preferred: Language }, run: (call: ToolCall) => Promise<T>): Promise<T> {
     const model = models(state.config);
-    const system = `${systemPrompt(await personaParts(db, state.assistant), question, language)}\n\n${instructions}`;
+    const system = `${systemPrompt(await personaParts(db, state.assistant), question, languages.answer)}\n\n${instructions}`;
     const call: ToolCall = { model, system, temperature: state.config.settings.temperature, maxOutputTokens: state.config.settings.maxOutputTokens, signal: c.req.raw.signal };
     try {
       const result = await run(call);
@@ -85,7 +86,7 @@ export function librarianRoutes(deps: AppDeps) {
       if (!(e instanceof AiError)) throw e;
       if (e.kind !== 'not_configured') await recordUsage(db, state.assistant.id, ZERO_USAGE);
       log(e.kind === 'cancelled' ? 'info' : 'warn', 'librarian tool failed', { assistantId: state.assistant.id, kind: e.kind, status: e.detail.status, cause: e.detail.cause });
-      throw new ApiError(STATUS_OF[e.kind] ?? 502, e.kind, e.message);
+      throw new ApiError(STATUS_OF[e.kind] ?? 502, e.kind, aiErrorSentence(e, languages.preferred));
     }
   }
 
@@ -155,7 +156,7 @@ export function librarianRoutes(deps: AppDeps) {
     const state = await configured(preferred);
     const { vault, text } = await noteTool(body, preferred);
     const language = languageOfNote(text, preferred);
-    return runTool(state, c, TAG_INSTRUCTIONS, text.body, language, (call) => suggestTags(db, vault.id, text, call));
+    return runTool(state, c, TAG_INSTRUCTIONS, text.body, { answer: language, preferred }, (call) => suggestTags(db, vault.id, text, call));
   });
 
   register(app, librarianEndpoints.categorize, async ({ body }, c) => {
@@ -168,7 +169,7 @@ export function librarianRoutes(deps: AppDeps) {
     const categories = source === 'vault' ? fromVault : readKnowledgeCategories(state.row.knowledgeCategories);
     if (Object.keys(categories).length === 0) throw new ApiError(409, 'no_categories', message(preferred, 'librarian.ai.no-categories'));
     const language = languageOfNote(text, preferred);
-    const result = await runTool(state, c, CATEGORY_INSTRUCTIONS, text.body, language, (call) => categorize(text, categories, call));
+    const result = await runTool(state, c, CATEGORY_INSTRUCTIONS, text.body, { answer: language, preferred }, (call) => categorize(text, categories, call));
     return { ...result, source };
   });
 
@@ -176,7 +177,7 @@ export function librarianRoutes(deps: AppDeps) {
     const preferred = await preferredLanguage(db, deps.localUserId);
     const state = await configured(preferred);
     const { text } = await noteTool(body, preferred);
-    return runTool(state, c, SUMMARY_INSTRUCTIONS, text.body, languageOfNote(text, preferred), (call) => summarize(text, call));
+    return runTool(state, c, SUMMARY_INSTRUCTIONS, text.body, { answer: languageOfNote(text, preferred), preferred }, (call) => summarize(text, call));
   });
 
   register(app, librarianEndpoints.suggestLinks, async ({ body }, c) => {
@@ -186,7 +187,7 @@ export function librarianRoutes(deps: AppDeps) {
     const candidates = await linkCandidates(db, vault.id, text.note);
     // Nothing related that is not linked already: nothing to ask the model.
     if (candidates.length === 0) return { path: text.note.path, suggestions: [], usage: ZERO_USAGE };
-    return runTool(state, c, LINK_INSTRUCTIONS, text.body, languageOfNote(text, preferred), (call) => suggestLinks(text, candidates, call));
+    return runTool(state, c, LINK_INSTRUCTIONS, text.body, { answer: languageOfNote(text, preferred), preferred }, (call) => suggestLinks(text, candidates, call));
   });
 
   register(app, librarianEndpoints.templates, async ({ query }) => {
@@ -265,7 +266,7 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
       finishReason = final.finishReason;
       text = final.text || text;
     } catch (e) {
-      failure = e instanceof AiError ? e : new AiError('bad_response', aiMessages.badResponse(model.id), { cause: String(e) });
+      failure = e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: model.id }, { cause: String(e) });
       if (!(e instanceof AiError)) deps.log('error', 'librarian stream failed unexpectedly', { conversationId: turn.conversationId, error: e instanceof Error ? e.stack : String(e) });
     } finally {
       c.req.raw.signal.removeEventListener('abort', cancel);
@@ -286,7 +287,7 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
         usage,
         model: model.id,
         finishReason,
-        failure,
+        failure: failure && { kind: failure.kind, reason: aiErrorSentence(failure, t.preferred) },
       });
       replyId = reply.id;
       if (!failure || failure.kind !== 'not_configured') await recordUsage(db, state.assistant.id, usage);
@@ -302,6 +303,6 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
       return;
     }
     deps.log(failure.kind === 'cancelled' ? 'info' : 'warn', 'librarian answer incomplete', { conversationId: turn.conversationId, assistantId: state.assistant.id, kind: failure.kind, status: failure.detail.status, cause: failure.detail.cause });
-    await send(stream, 'error', { code: failure.kind, message: failure.message, messageId: replyId });
+    await send(stream, 'error', { code: failure.kind, message: aiErrorSentence(failure, t.preferred), messageId: replyId });
   });
 }

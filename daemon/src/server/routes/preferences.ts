@@ -7,6 +7,8 @@ import {
   type Preferences,
   type PreferencesPatch,
 } from '../../../../shared/contracts/preferences';
+import type { Language } from '../../../../shared/i18n';
+import type { Db } from '../../db/database';
 import { users } from '../../db/schema';
 import type { AppDeps } from '../app';
 import { notFound } from '../errors';
@@ -33,6 +35,12 @@ export function resolvePreferences(stored: unknown): Preferences {
     if (parsed.success) result[key] = parsed.data;
   }
   return result as Preferences;
+}
+
+/** The language the person reads Hisho in (their preference now), for sentences stored or sent to them. */
+export async function preferredLanguage(db: Db, userId: number): Promise<Language> {
+  const [u] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId));
+  return resolvePreferences(u?.preferences).language;
 }
 
 export function applyPatch(current: Preferences, patch: PreferencesPatch): Preferences {
