@@ -12,6 +12,7 @@ import { registerNoteCommands } from './note-tools/note-commands';
 import { parseSettings, type HishoSettings } from './settings';
 import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
+import { LanguageSync } from './language-sync';
 import { VaultRegistration, vaultBasePath } from './vault-registration';
 import { VIEWS, type ViewKey } from './views/constants';
 import { PaneRequests } from './views/discussions/host';
@@ -46,6 +47,7 @@ export default class HishoPlugin extends Plugin {
     );
 
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
+    this.addChild(new LanguageSync(this.monitor, this.i18n));
     const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     const openSettings = () => openPluginSettings(this.app, this.manifest.id);
     this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings }));

@@ -3,10 +3,12 @@ import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
 import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
 import { EventStreamParser, readEventStream, type ServerSentEvent } from './event-stream';
+import type { Language } from '../../../shared/i18n';
 import type { UnreachableReason } from './reasons';
 import {
   errorBodySchema,
   healthSchema,
+  languagePreferenceSchema,
   registeredVaultSchema,
   relatedResponseSchema,
   searchResponseSchema,
@@ -137,6 +139,15 @@ export class DaemonClient {
   /** Registers a vault folder; the daemon answers with the existing vault when it knows the folder. */
   registerVault(path: string): Promise<RegisteredVault> {
     return this.request('POST', '/api/v1/vaults', registeredVaultSchema, { path });
+  }
+
+  /** The person's language in the daemon's preferences (the language of AI answers, failure sentences and notes). */
+  async language(): Promise<Language> {
+    return (await this.request('GET', '/api/v1/preferences', languagePreferenceSchema)).language;
+  }
+
+  async setLanguage(language: Language): Promise<void> {
+    await this.request('PATCH', '/api/v1/preferences', languagePreferenceSchema, { language });
   }
 
   /** Health, then whether the token is accepted. Never throws. */

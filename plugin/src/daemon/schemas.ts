@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
 import type { RelatedReason, RelatedResponse, SearchResponse, Snippet, TagsResponse } from '../../../shared/contracts/search';
+import type { Preferences } from '../../../shared/contracts/preferences';
 import type { Vault } from '../../../shared/contracts/vaults';
 import type { Discovery } from '../../../shared/discovery';
 
@@ -89,4 +90,9 @@ export const registeredVaultSchema: z.ZodMiniType<RegisteredVault> = z.object({
   path: z.string(),
   status: z.enum(VAULT_STATUSES),
   notesIndexed: z.number(),
+});
+
+/** The part of the daemon's preferences the plugin reads (the rest is kept as the daemon has it). */
+export const languagePreferenceSchema: z.ZodMiniType<Pick<Preferences, 'language'>> = z.object({
+  language: z.enum(['ja', 'en']),
 });

@@ -26,6 +26,12 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
+/** The language the daemon's preferences hold now. */
+async function daemonLanguage(): Promise<string> {
+  const response = await fetch(`${daemon.url}/api/v1/preferences`, { headers: { authorization: `Bearer ${daemon.token}` } });
+  return ((await response.json()) as { language: string }).language;
+}
+
 describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
   it('turns the status bar to connected with the daemon version', async () => {
     harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token });
@@ -35,6 +41,9 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
     expect(label).toContain(en['status.connected']);
     expect(label).toContain(daemonVersion);
     expect(await status.getAttribute('aria-label')).toContain(daemonVersion);
+    // The daemon's language preference (default Japanese) follows the English UI, so answers and
+    // failure sentences come in the language the person reads.
+    await expect.poll(() => daemonLanguage(), { timeout: 10_000 }).toBe('en');
     await harness.screenshot('status-connected');
   });
 
@@ -93,6 +102,7 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
     expect(await page.locator('.vertical-tab-content .setting-item-name').first().textContent()).toBe(ja['settings.heading.connection']);
     const saved = await page.evaluate(() => (window.hishoHarness.plugin as unknown as { savedData: { language: string } }).savedData.language);
     expect(saved).toBe('ja');
+    await expect.poll(() => daemonLanguage(), { timeout: 10_000 }).toBe('ja');
     await harness.screenshot('settings-ja');
   });
 
