@@ -114,6 +114,10 @@ export const en = {
   'librarian.tags.title': 'Tags',
   'librarian.tags.empty': 'No tags yet.',
   'librarian.tags.filter': 'Show notes tagged #{tag}',
+
+  // The Librarian pane while its vault is being indexed.
+  'librarian.indexing.scanning': 'Indexing the vault: looking for changes…',
+  'librarian.indexing': 'Indexing the vault: {done} of {total} files. The results refresh when it is done.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -113,4 +113,8 @@ export const ja: Messages = {
   'librarian.tags.title': 'タグ',
   'librarian.tags.empty': 'タグはまだありません。',
   'librarian.tags.filter': '#{tag} の付いたノートを表示',
+
+  // 保管庫のインデックス登録中の司書ペイン
+  'librarian.indexing.scanning': '保管庫をインデックスに登録しています: 変更を確認中…',
+  'librarian.indexing': '保管庫をインデックスに登録しています: {total} 件中 {done} 件。完了すると検索結果を更新します。',
 };

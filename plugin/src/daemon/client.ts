@@ -1,8 +1,11 @@
 import type * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
-import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
+import type { FoldersResponse, RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
+import type { IndexProgress } from '../../../shared/contracts/vaults';
+import { foldersResponseSchema, progressEventSchema, vaultListSchema, type ListedVault } from './index-schemas';
 import type { UnreachableReason } from './reasons';
+import { SseParser, type SseMessage } from './sse';
 import {
   errorBodySchema,
   healthSchema,
@@ -128,6 +131,83 @@ export class DaemonClient {
     return this.request('GET', `/api/v1/tags${queryString({ vault })}`, tagsResponseSchema, undefined, signal);
   }
 
+  /** The vault's folders with their note counts (for the folder filter). */
+  folders(vault: string | undefined, signal?: AbortSignal): Promise<FoldersResponse> {
+    return this.request('GET', `/api/v1/folders${queryString({ vault })}`, foldersResponseSchema, undefined, signal);
+  }
+
+  /** The registered vaults with their index status and progress. */
+  async vaults(signal?: AbortSignal): Promise<ListedVault[]> {
+    return (await this.request('GET', '/api/v1/vaults', vaultListSchema, undefined, signal)).items;
+  }
+
+  /**
+   * A vault's index progress as the daemon publishes it (its current state first), until the
+   * stream ends or `signal` aborts. Other events (per-file errors) are skipped.
+   */
+  async *vaultProgress(vaultId: number, signal: AbortSignal): AsyncGenerator<IndexProgress> {
+    for await (const message of this.events(`/api/v1/vaults/${vaultId}/events`, signal)) {
+      if (message.event !== 'progress') continue;
+      let data: unknown;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        continue;
+      }
+      const parsed = progressEventSchema.safeParse(data);
+      if (parsed.success) yield parsed.data.progress;
+    }
+  }
+
+  /**
+   * Reads a Server-Sent Events stream. The timeout covers the connection and the answer's
+   * headers only: the stream itself may stay quiet for long. Ends quietly when `signal` aborts.
+   */
+  async *events(path: string, signal: AbortSignal): AsyncGenerator<SseMessage> {
+    // The request's own signal: the caller's, plus the timeout until the headers are in.
+    const request = new AbortController();
+    const both = AbortSignal.any([signal, request.signal]);
+    let connected = false;
+    AbortSignal.timeout(this.timeoutMs).addEventListener('abort', () => connected || request.abort());
+    let response: Response;
+    try {
+      response = await this.options.fetch(this.baseUrl + path, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` },
+        signal: both,
+      });
+      connected = true;
+    } catch (e) {
+      if (signal.aborted) return;
+      throw this.failure(e, both);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      throw this.httpError(response, json);
+    }
+    if (!response.body) return;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const parser = new SseParser();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield* parser.push(value);
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      throw this.failure(e, both);
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
   /** Registers a vault folder; the daemon answers with the existing vault when it knows the folder. */
   registerVault(path: string): Promise<RegisteredVault> {
     return this.request('POST', '/api/v1/vaults', registeredVaultSchema, { path });
@@ -190,15 +270,16 @@ export class DaemonClient {
       return { response, json };
     } catch (e) {
       if (caller?.aborted) throw new DOMException('The request was replaced by a newer one', 'AbortError');
-      if (signal.aborted) {
-        throw new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
-      }
-      const code = causeCode(e);
-      // Browsers (Obsidian included) say only "Failed to fetch"; Node names the cause.
-      if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) {
-        throw new DaemonError({ code: 'refused', url: this.baseUrl });
-      }
-      throw new DaemonError({ code: 'network', url: this.baseUrl, detail: code ?? String(e) });
+      throw this.failure(e, signal);
     }
+  }
+
+  /** A failed fetch (or body read) as the DaemonError the UI shows; `signal` was the request's. */
+  private failure(e: unknown, signal: AbortSignal): DaemonError {
+    if (signal.aborted) return new DaemonError({ code: 'timeout', url: this.baseUrl, seconds: Math.round(this.timeoutMs / 100) / 10 });
+    const code = causeCode(e);
+    // Browsers (Obsidian included) say only "Failed to fetch"; Node names the cause.
+    if (code === 'ECONNREFUSED' || (e instanceof TypeError && code === undefined)) return new DaemonError({ code: 'refused', url: this.baseUrl });
+    return new DaemonError({ code: 'network', url: this.baseUrl, detail: code ?? String(e) });
   }
 }
