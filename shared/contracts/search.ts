@@ -143,6 +143,21 @@ export const tagsResponseSchema = z.object({
 });
 export type TagsResponse = z.output<typeof tagsResponseSchema>;
 
+export const foldersResponseSchema = z.object({
+  /** Sorted by path; parents are listed even when they hold no note themselves. The vault's root is not listed. */
+  folders: z.array(
+    z.object({
+      /** Vault-relative, '/' between levels, as written on disk (NFC): what the `folder` filter takes. */
+      folder: z.string(),
+      /** Notes directly in this folder. */
+      count: z.number().int(),
+      /** Notes in this folder or below it: what the `folder` filter finds. */
+      total: z.number().int(),
+    }),
+  ),
+});
+export type FoldersResponse = z.output<typeof foldersResponseSchema>;
+
 export const unresolvedResponseSchema = z.object({
   results: z.array(
     z.object({
@@ -162,5 +177,6 @@ export const searchEndpoints = {
   backlinks: endpoint({ method: 'get', path: '/notes/backlinks', tag: 'search', summary: 'Notes that link to a note', query: noteQuerySchema, response: backlinksResponseSchema }),
   links: endpoint({ method: 'get', path: '/notes/links', tag: 'search', summary: 'Outgoing links of a note, resolved or not', query: noteQuerySchema, response: linksResponseSchema }),
   tags: endpoint({ method: 'get', path: '/tags', tag: 'search', summary: 'Tags of a vault with note counts (nested tags included)', query: z.object({ vault: vaultParam }), response: tagsResponseSchema }),
+  folders: endpoint({ method: 'get', path: '/folders', tag: 'search', summary: 'Folders of a vault with note counts (for the folder filter)', query: z.object({ vault: vaultParam }), response: foldersResponseSchema }),
   unresolved: endpoint({ method: 'get', path: '/links/unresolved', tag: 'search', summary: 'Link targets that match no note, with the notes that use them', query: z.object({ vault: vaultParam, limit: z.coerce.number().int().min(1).max(1000).default(200) }), response: unresolvedResponseSchema }),
 };

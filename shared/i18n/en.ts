@@ -513,6 +513,9 @@ export const en = {
   'workflows.history.due_date_changed': 'Due date',
   'workflows.history.estimated_hours_changed': 'Estimated hours',
   'workflows.history.actual_hours_changed': 'Actual hours',
+  // The Librarian pane while its vault is being indexed.
+  'librarian.indexing.scanning': 'Indexing the vault: looking for changes…',
+  'librarian.indexing': 'Indexing the vault: {done} of {total} files. The results refresh when it is done.',
 } as const;
 
 export type MessageKey = keyof typeof en;

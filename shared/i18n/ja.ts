@@ -510,4 +510,7 @@ export const ja: Messages = {
   'workflows.history.due_date_changed': '期限',
   'workflows.history.estimated_hours_changed': '見積もり時間',
   'workflows.history.actual_hours_changed': '実績時間',
+  // 保管庫のインデックス登録中の司書ペイン
+  'librarian.indexing.scanning': '保管庫をインデックスに登録しています: 変更を確認中…',
+  'librarian.indexing': '保管庫をインデックスに登録しています: {total} 件中 {done} 件。完了すると検索結果を更新します。',
 };

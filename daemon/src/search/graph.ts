@@ -176,6 +176,21 @@ export async function tagList(db: Db, vaultId: number) {
   return list.map((r) => ({ tag: r.tag, count: Number(r.count), total: Number(r.total) }));
 }
 
+/** The vault's folders (its root left out) with the notes directly in each and in each subtree; parents always listed. */
+export async function folderList(db: Db, vaultId: number) {
+  const list = await rows<{ folder: string; count: number | string; total: number | string }>(
+    db,
+    sql`WITH f AS (SELECT folder, count(*) AS c FROM notes WHERE vault_id = ${vaultId} AND folder <> '' GROUP BY folder),
+        anc AS (
+          SELECT array_to_string((string_to_array(f.folder, '/'))[1:k], '/') AS folder, f.folder AS own, f.c
+          FROM f, generate_series(1, cardinality(string_to_array(f.folder, '/'))) AS k)
+        SELECT folder, coalesce(sum(c) FILTER (WHERE own = folder), 0) AS count, sum(c) AS total FROM anc GROUP BY folder`,
+  );
+  return list
+    .map((r) => ({ folder: r.folder, count: Number(r.count), total: Number(r.total) }))
+    .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+}
+
 export async function unresolvedLinks(db: Db, vaultId: number, limit: number) {
   const list = await rows<{ target: string; count: number | string; sources: Array<{ path: string; line: number }> }>(
     db,

@@ -27,7 +27,7 @@
  * kept); the folder is polled and the vault recovers by itself when it is back.
  *
  * Start order: the reconcile's scan runs first and the watcher (which reports no initial files) is
- * started only after the reconcile, so chokidar's own walk of the vault does not compete with it.
+ * started only after the reconcile, so the watcher's own walk of the vault's folders does not compete with it.
  * Changes made between the scan and the watcher's 'ready' are caught by a second, cheap pass: the
  * vault is scanned again (size and mtime only) and every file that differs from the first scan is
  * queued. Nothing unchanged is read.

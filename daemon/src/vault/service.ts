@@ -12,7 +12,7 @@ import { obsidianIntegrationSettings, vaultIndexErrors, type ObsidianIntegration
 import { emptyProgress, VaultIndexer, type IndexEvent, type IndexProgress } from './indexer';
 import { normalizeExtension, normalizeFolder } from './paths';
 import { vaultCounts } from './store';
-import { watchWithChokidar, type Watch } from './watcher';
+import { watchFolders, type Watch } from './watcher';
 
 export class VaultPathError extends Error {
   override name = 'VaultPathError';
@@ -85,7 +85,7 @@ export class VaultService {
   private readonly watch: Watch;
 
   constructor(private readonly o: VaultServiceOptions) {
-    this.watch = o.watch ?? watchWithChokidar;
+    this.watch = o.watch ?? watchFolders;
   }
 
   /** Starts an indexer for every enabled vault. Indexing runs in the background. */

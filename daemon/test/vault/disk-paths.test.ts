@@ -10,7 +10,7 @@ import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
 import { parseQuery } from '../../src/search/query';
 import { searchNotes } from '../../src/search/search';
 import { VaultIndexer } from '../../src/vault/indexer';
-import { watchWithChokidar } from '../../src/vault/watcher';
+import { watchFolders } from '../../src/vault/watcher';
 import { errorRows, eventually, noteByPath, notePaths, registerVaultRow, tempVault, type TempVault } from './helpers';
 
 const NFC_NAME = '📘Templaterの普段使いテンプレートを再作成.md';
@@ -36,7 +36,7 @@ describe.each(testDatabaseTargets())('NFD file names on $kind', (target) => {
       vaultId,
       root: vault.root,
       filter: { fileExtensions: ['.md'], excludedFolders: [] },
-      watch: watchWithChokidar,
+      watch: watchFolders,
       debounceMs: 50,
       rootPollMs: 100,
     });
@@ -112,7 +112,7 @@ describe.each(testDatabaseTargets())('NFD file names on $kind', (target) => {
       vaultId,
       root: vault.root,
       filter: { fileExtensions: ['.md'], excludedFolders: [] },
-      watch: watchWithChokidar,
+      watch: watchFolders,
       debounceMs: 50,
       rootPollMs: 100,
     });

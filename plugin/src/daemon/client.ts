@@ -1,8 +1,10 @@
 import type * as z from 'zod/mini';
 import type { ErrorBody } from '../../../shared/contracts/common';
 import type { Health } from '../../../shared/contracts/health';
-import type { RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
+import type { FoldersResponse, RelatedResponse, TagsResponse } from '../../../shared/contracts/search';
+import type { IndexProgress } from '../../../shared/contracts/vaults';
 import { EventStreamParser, readEventStream, type ServerSentEvent } from './event-stream';
+import { foldersResponseSchema, progressEventSchema, vaultListSchema, type ListedVault } from './index-schemas';
 import type { Language } from '../../../shared/i18n';
 import type { UnreachableReason } from './reasons';
 import {
@@ -134,6 +136,39 @@ export class DaemonClient {
 
   tags(vault: string | undefined, signal?: AbortSignal): Promise<TagsResponse> {
     return this.request('GET', `/api/v1/tags${queryString({ vault })}`, tagsResponseSchema, undefined, signal);
+  }
+
+  /** The vault's folders with their note counts (for the folder filter). */
+  folders(vault: string | undefined, signal?: AbortSignal): Promise<FoldersResponse> {
+    return this.request('GET', `/api/v1/folders${queryString({ vault })}`, foldersResponseSchema, undefined, signal);
+  }
+
+  /** The registered vaults with their index status and progress. */
+  async vaults(signal?: AbortSignal): Promise<ListedVault[]> {
+    return (await this.request('GET', '/api/v1/vaults', vaultListSchema, undefined, signal)).items;
+  }
+
+  /**
+   * A vault's index progress as the daemon publishes it (its current state first), until the
+   * stream ends or `signal` aborts. Other events (per-file errors) are skipped.
+   */
+  async *vaultProgress(vaultId: number, signal: AbortSignal): AsyncGenerator<IndexProgress> {
+    try {
+      for await (const message of await this.openEvents(`/api/v1/vaults/${vaultId}/events`, signal)) {
+        if (message.event !== 'progress') continue;
+        let data: unknown;
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          continue;
+        }
+        const parsed = progressEventSchema.safeParse(data);
+        if (parsed.success) yield parsed.data.progress;
+      }
+    } catch (e) {
+      if (signal.aborted) return; // the caller stopped listening: not a failure
+      throw e;
+    }
   }
 
   /** Registers a vault folder; the daemon answers with the existing vault when it knows the folder. */

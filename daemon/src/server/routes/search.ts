@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { searchEndpoints, type SearchResponse } from '../../../../shared/contracts/search';
 import { SEARCH_TTL, searchKey, stableHash } from '../../cache/keys';
 import { pgErrorOf } from '../../db/errors';
-import { backlinks, findNote, outgoingLinks, relatedNotes, resolveVault, tagList, unresolvedLinks } from '../../search/graph';
+import { backlinks, findNote, folderList, outgoingLinks, relatedNotes, resolveVault, tagList, unresolvedLinks } from '../../search/graph';
 import { parseQuery, QueryError, type QueryParams } from '../../search/query';
 import { searchNotes } from '../../search/search';
 import type { AppDeps } from '../app';
@@ -86,6 +86,11 @@ export function searchRoutes({ database, cache, log }: AppDeps) {
   register(app, searchEndpoints.tags, async ({ query }) => {
     const vault = await resolveVault(db, query.vault);
     return { tags: await tagList(db, vault.id) };
+  });
+
+  register(app, searchEndpoints.folders, async ({ query }) => {
+    const vault = await resolveVault(db, query.vault);
+    return { folders: await folderList(db, vault.id) };
   });
 
   register(app, searchEndpoints.unresolved, async ({ query }) => {

@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TagsResponse } from '../../../../shared/contracts/search';
+import type { IndexProgress } from '../../../../shared/contracts/vaults';
 import type { ConnectionMonitor } from '../../connection';
 import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n } from '../../i18n';
 import { VIEWS } from '../constants';
 import { ConnectionLine, EmptyState, useConnection, useLanguage } from '../empty-state';
 import { LibrarianChat, type NoteQuestion } from './chat/chat';
-import { daemonClient } from './daemon';
+import { daemonClient, daemonIndexSource } from './daemon';
 import { errorSentence } from './error-text';
+import { useFolders } from './folder-list';
 import type { NoteHost } from './host';
+import { IndexProgressLine } from './index-progress';
+import { IndexWatch } from './index-watch';
 import { keyIntent, navigate } from './nav';
 import { EMPTY_QUERY, hasQuery, normalizeTag, searchParams, type LibrarianQuery } from './query';
 import { RelatedNotes } from './related';
@@ -30,6 +34,7 @@ export interface LibrarianProps {
 type Mode = 'search' | 'chat';
 
 const TAG_LIST_ID = 'hisho-librarian-tag-list';
+const FOLDER_LIST_ID = 'hisho-librarian-folder-list';
 const FILTERS_ID = 'hisho-librarian-filters';
 
 const windowSchedule: Schedule = (fn, ms) => {
@@ -51,6 +56,9 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
   const [selected, setSelected] = useState(-1);
   const [tagNames, setTagNames] = useState<string[]>([]);
   const [showFilters, setShowFilters] = useState(false);
+  const [indexing, setIndexing] = useState<IndexProgress | null>(null);
+  /** Counts the index runs seen to their end: the sections that show counts read them again. */
+  const [indexRuns, setIndexRuns] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
   const [mode, setMode] = useState<Mode>('search');
   // Switched while rendering, not in an effect: the chat must be visible when it takes the focus.
@@ -70,6 +78,22 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
     [monitor, vault],
   );
   useEffect(() => () => runner.dispose(), [runner]);
+  // While the vault is being indexed: its progress, then, when the run ends, the search again
+  // (what it found during the run was incomplete).
+  const watch = useMemo(
+    () =>
+      new IndexWatch(daemonIndexSource(monitor, vault), setIndexing, () => {
+        runner.retry();
+        setIndexRuns((n) => n + 1);
+      }, windowSchedule),
+    [monitor, vault, runner],
+  );
+  useEffect(() => {
+    if (!connected) return;
+    watch.start();
+    return () => watch.stop();
+  }, [connected, watch]);
+  const folders = useFolders(monitor, vault, connected && showFilters, indexRuns);
   useEffect(() => runner.update(query), [runner, query]);
   // New results, new selection: nothing selected until ↓.
   useEffect(() => setSelected(-1), [search.query, search.results.length === 0]);
@@ -178,11 +202,17 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
             <input
               class="hisho-filter-folder"
               type="text"
+              list={FOLDER_LIST_ID}
               placeholder={t('librarian.filter.folder.placeholder')}
               value={query.folder}
               onInput={(evt) => patch({ folder: evt.currentTarget.value })}
             />
           </label>
+          <datalist id={FOLDER_LIST_ID}>
+            {folders.map(({ folder, total: notes }) => (
+              <option key={folder} value={folder} label={`${folder} (${notes})`} />
+            ))}
+          </datalist>
           <label class="hisho-filter">
             <span class="hisho-filter-label">{t('librarian.filter.since')}</span>
             <input class="hisho-filter-since" type="date" value={query.since} onInput={(evt) => patch({ since: evt.currentTarget.value })} />
@@ -193,6 +223,8 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
             </button>
           )}
         </div>
+
+        {indexing && <IndexProgressLine progress={indexing} t={t} />}
 
         {active && (
           <div
@@ -243,12 +275,13 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
         {!active && <EmptyState definition={VIEWS.librarian} monitor={monitor} i18n={i18n} starter={starter} />}
         {active && results.length > 0 && <p class="hisho-keyboard-hint">{t('librarian.keyboard-hint')}</p>}
 
-        <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} />
+        <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} refresh={indexRuns} />
         <TagBrowser
           monitor={monitor}
           vault={vault}
           t={t}
           connected={connected}
+          refresh={indexRuns}
           activeTag={normalizeTag(query.tag)}
           onPick={(tag) => {
             patch({ tag: normalizeTag(query.tag) === tag ? '' : tag });

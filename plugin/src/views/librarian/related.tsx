@@ -17,10 +17,12 @@ interface RelatedProps {
   t: Translate;
   /** Changes when the connection does, so a note shown while disconnected is looked up again. */
   connected: boolean;
+  /** Changes when an index run ends: the note is looked up again. */
+  refresh: number;
 }
 
 /** Notes related to the active note, following it as the person moves between notes. */
-export function RelatedNotes({ host, monitor, vault, t, connected }: RelatedProps) {
+export function RelatedNotes({ host, monitor, vault, t, connected, refresh }: RelatedProps) {
   const [path, setPath] = useState<string | null>(() => host.activePath());
   const [related, setRelated] = useState<Related>({ state: 'none' });
 
@@ -45,7 +47,7 @@ export function RelatedNotes({ host, monitor, vault, t, connected }: RelatedProp
         },
       );
     return () => controller.abort();
-  }, [path, connected, monitor, vault]);
+  }, [path, connected, monitor, vault, refresh]);
 
   return (
     <details class="hisho-section hisho-related" open>

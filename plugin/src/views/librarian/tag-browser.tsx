@@ -11,6 +11,8 @@ interface TagBrowserProps {
   vault: () => string | undefined;
   t: Translate;
   connected: boolean;
+  /** Changes when an index run ends: the counts are read again. */
+  refresh: number;
   /** The tag filter in use, highlighted in the list. */
   activeTag: string;
   onPick: (tag: string) => void;
@@ -19,7 +21,7 @@ interface TagBrowserProps {
 }
 
 /** The vault's tags with their note counts, nested tags indented under their parents; a click filters. */
-export function TagBrowser({ monitor, vault, t, connected, activeTag, onPick, onTags }: TagBrowserProps) {
+export function TagBrowser({ monitor, vault, t, connected, refresh, activeTag, onPick, onTags }: TagBrowserProps) {
   const [tags, setTags] = useState<TagsResponse['tags'] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -36,7 +38,7 @@ export function TagBrowser({ monitor, vault, t, connected, activeTag, onPick, on
 
   useEffect(() => {
     if (connected) void load();
-  }, [connected, load]);
+  }, [connected, load, refresh]);
 
   return (
     <details
