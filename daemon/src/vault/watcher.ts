@@ -176,9 +176,23 @@ export function folderWatcher(recursive = NATIVE_RECURSIVE): Watch {
         if (!folders.has(abs) && !isIgnored(abs, true)) await addFolder(abs, s.ino, true);
       } else if (s) {
         if (!isIgnored(abs, false)) emit({ type: 'add', path: abs });
-      } else if (!known && !isIgnored(abs, false)) {
-        emit({ type: 'unlink', path: abs });
+      } else if (!known) {
+        // A path gone from inside a folder that is gone too: the folder's own event can be late or
+        // missing (a recursive watch reports the files of a removed tree, not always the tree), so
+        // the highest known folder that no longer exists is reported removed here.
+        const gone = await highestMissingFolder(abs);
+        if (gone) removeFolder(gone);
+        if (!isIgnored(abs, false)) emit({ type: 'unlink', path: abs });
       }
+    };
+
+    /** The highest folder above `abs` (below the root) that is watched but no longer on disk. */
+    const highestMissingFolder = async (abs: string): Promise<string | null> => {
+      let gone: string | null = null;
+      for (let dir = path.dirname(abs); dir !== root && dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
+        if (folders.has(dir) && !(await lstat(dir).catch(() => null))) gone = dir;
+      }
+      return gone;
     };
 
     enqueue(async () => {

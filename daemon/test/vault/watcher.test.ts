@@ -83,10 +83,13 @@ describe.each([
       await vault.remove('New');
       await eventually(() => w.has('unlinkDir', 'New'), 'folder removed');
 
+      // The folder deleted and created again (its inode number may be reused): it is reported
+      // added again once its new watch is in place (the consumer rescans it for files like again.md).
+      w.events.length = 0;
       await vault.remove('Renamed/Sub');
       await mkdir(path.join(vault.root, 'Renamed', 'Sub'));
       await vault.write('Renamed/Sub/again.md', 'again');
-      await eventually(() => w.has('add', 'Renamed/Sub/again.md') || w.has('addDir', 'Renamed/Sub'), 'the folder created again is seen');
+      await eventually(() => w.has('addDir', 'Renamed/Sub'), 'the folder created again is seen');
       w.events.length = 0;
       await vault.write('Renamed/Sub/again2.md', 'again2');
       await eventually(() => w.has('add', 'Renamed/Sub/again2.md'), 'the folder created again is watched');
