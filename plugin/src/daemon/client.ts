@@ -81,6 +81,16 @@ export class DaemonError extends Error {
   }
 }
 
+/** The JSON in a body, or undefined when it is empty or not JSON. */
+function jsonOf(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function causeCode(e: unknown): string | undefined {
   const cause: unknown = e instanceof Error ? e.cause : undefined;
   if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
@@ -148,13 +158,7 @@ export class DaemonClient {
   async *vaultProgress(vaultId: number, signal: AbortSignal): AsyncGenerator<IndexProgress> {
     for await (const message of this.events(`/api/v1/vaults/${vaultId}/events`, signal)) {
       if (message.event !== 'progress') continue;
-      let data: unknown;
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        continue;
-      }
-      const parsed = progressEventSchema.safeParse(data);
+      const parsed = progressEventSchema.safeParse(jsonOf(message.data));
       if (parsed.success) yield parsed.data.progress;
     }
   }
@@ -181,16 +185,7 @@ export class DaemonClient {
       if (signal.aborted) return;
       throw this.failure(e, both);
     }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      throw this.httpError(response, json);
-    }
+    if (!response.ok) throw this.httpError(response, jsonOf(await response.text().catch(() => '')));
     if (!response.body) return;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const parser = new SseParser();
@@ -258,16 +253,7 @@ export class DaemonClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
-      const text = await response.text();
-      let json: unknown = undefined;
-      if (text) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-      }
-      return { response, json };
+      return { response, json: jsonOf(await response.text()) };
     } catch (e) {
       if (caller?.aborted) throw new DOMException('The request was replaced by a newer one', 'AbortError');
       throw this.failure(e, signal);
