@@ -359,7 +359,10 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     const notification = pane().locator('.hisho-notification');
     await expect.poll(() => notification.count(), { timeout: 10_000 }).toBe(1);
     expect(await notification.locator('.hisho-notification-message').textContent()).toContain('起案係');
-    expect(await pane().locator('.hisho-plan-group[data-status="submitted"] .hisho-plan-item-title').allTextContents()).toEqual(['引っ越しの計画']);
+    // The plan list loads on its own, after or before the notifications.
+    await expect
+      .poll(() => pane().locator('.hisho-plan-group[data-status="submitted"] .hisho-plan-item-title').allTextContents(), { timeout: 10_000 })
+      .toEqual(['引っ越しの計画']);
     await h().screenshot('plans-notification');
 
     await notification.locator('.hisho-notification-open').click();

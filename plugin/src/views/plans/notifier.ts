@@ -5,6 +5,8 @@ import { NotificationFeed } from './notification-feed';
 
 /** How often the daemon is asked for new notifications while connected. */
 const NOTIFICATION_POLL_MS = 30_000;
+/** After a failed read (a busy daemon, a timeout), the next try comes sooner than the next poll. */
+const RETRY_MS = 3_000;
 
 /**
  * Keeps the notification feed fresh while the daemon is connected: at once on (re)connecting, then
@@ -38,8 +40,21 @@ export class PlanNotifier extends Component {
     );
   }
 
+  private retry: number | null = null;
+
   private poll(): void {
-    // A failed poll is tried again at the next one; the status bar already says when the daemon is away.
-    this.feed.refresh().catch((e: unknown) => console.warn('[Hisho] could not read notifications', e));
+    this.feed.refresh().catch((e: unknown) => {
+      // Tried again shortly while still connected; the status bar already says when the daemon is away.
+      console.warn('[Hisho] could not read notifications', e);
+      if (this.retry !== null) return;
+      this.retry = window.setTimeout(() => {
+        this.retry = null;
+        if (this.monitor.status.state === 'connected') this.poll();
+      }, RETRY_MS);
+    });
+  }
+
+  override onunload(): void {
+    if (this.retry !== null) window.clearTimeout(this.retry);
   }
 }
