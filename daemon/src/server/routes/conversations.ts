@@ -16,7 +16,8 @@ import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, modelConfigOf, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
 import { AiError, aiErrorSentence } from '../../ai/errors';
 import { systemPrompt } from '../../ai/prompt';
-import { ZERO_USAGE, type TokenUsage } from '../../ai/provider';
+import { streamReply } from '../../ai/stream-reply';
+import type { TokenUsage } from '../../ai/provider';
 import { dropContext, loadContext, saveContext, type SessionMessage } from '../../ai/session';
 import type { Db } from '../../db/database';
 import { aiAssistants, conversations, messages, personas, roles } from '../../db/schema';
@@ -244,32 +245,19 @@ function chatStream(c: Context<AppEnv>, t: Turn): Response {
     c.req.raw.signal.addEventListener('abort', cancel, { once: true });
     await send(stream, 'user', { message: messageToApi(t.userMessage) });
 
-    let text = '';
-    let usage: TokenUsage = ZERO_USAGE;
-    let failure: AiError | undefined;
-    let finishReason: string | undefined;
-    try {
-      const s = t.model.stream({
+    const { text, usage, failure, finishReason, unexpected } = await streamReply(
+      t.model,
+      () => ({
         system: t.system,
         messages: t.history.map(({ role, content }) => ({ role, content })),
         temperature: config.settings.temperature,
         maxOutputTokens: config.settings.maxOutputTokens,
         signal: controller.signal,
-      });
-      for await (const chunk of s.chunks) {
-        text += chunk.text;
-        await send(stream, 'delta', { text: chunk.text });
-      }
-      const final = await s.final;
-      usage = final.usage;
-      finishReason = final.finishReason;
-      text = final.text || text;
-    } catch (e) {
-      failure = e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: t.model.id }, { cause: String(e) });
-      if (!(e instanceof AiError)) deps.log('error', 'chat stream failed unexpectedly', { conversationId: t.conversationId, error: e instanceof Error ? e.stack : String(e) });
-    } finally {
-      c.req.raw.signal.removeEventListener('abort', cancel);
-    }
+      }),
+      (text) => send(stream, 'delta', { text }),
+    );
+    c.req.raw.signal.removeEventListener('abort', cancel);
+    if (unexpected) deps.log('error', 'chat stream failed unexpectedly', { conversationId: t.conversationId, error: unexpected instanceof Error ? unexpected.stack : String(unexpected) });
 
     // The reply is stored either way; a cut one says so. This runs even after the client left.
     let replyId: number;

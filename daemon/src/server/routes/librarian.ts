@@ -16,6 +16,7 @@ import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
 import { AiError, aiErrorSentence, type AiErrorKind } from '../../ai/errors';
 import { detectLanguage, systemPrompt } from '../../ai/prompt';
+import { streamReply } from '../../ai/stream-reply';
 import { ZERO_USAGE, type ChatModel, type TokenUsage } from '../../ai/provider';
 import { loadContext, saveContext, type SessionMessage } from '../../ai/session';
 import type { Db } from '../../db/database';
@@ -238,39 +239,28 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
     }
 
     const model = t.model;
-    let text = '';
-    let usage: TokenUsage = ZERO_USAGE;
-    let failure: AiError | undefined;
-    let finishReason: string | undefined;
     let history: SessionMessage[] = [];
-    try {
-      const [context, persona, linkTargets] = await Promise.all([
-        loadContext(deps.cache, db, state.assistant.id, turn.conversationId, turn.userMessage.id),
-        personaParts(db, state.assistant),
-        linkTargetsOf(db, turn.vaultId, t.passages),
-      ]);
-      history = context.messages;
-      const s = model.stream({
-        system: librarianSystemPrompt(persona, turn.userMessage.content, t.preferred, t.mode === 'vault' ? 'vault' : 'general'),
-        messages: [...history.map(({ role, content }) => ({ role, content })), { role: 'user', content: questionWithPassages(turn.userMessage.content, t.passages, linkTargets) }],
-        temperature: state.config.settings.temperature,
-        maxOutputTokens: state.config.settings.maxOutputTokens,
-        signal: controller.signal,
-      });
-      for await (const chunk of s.chunks) {
-        text += chunk.text;
-        await send(stream, 'delta', { text: chunk.text });
-      }
-      const final = await s.final;
-      usage = final.usage;
-      finishReason = final.finishReason;
-      text = final.text || text;
-    } catch (e) {
-      failure = e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: model.id }, { cause: String(e) });
-      if (!(e instanceof AiError)) deps.log('error', 'librarian stream failed unexpectedly', { conversationId: turn.conversationId, error: e instanceof Error ? e.stack : String(e) });
-    } finally {
-      c.req.raw.signal.removeEventListener('abort', cancel);
-    }
+    const { text, usage, failure, finishReason, unexpected } = await streamReply(
+      model,
+      async () => {
+        const [context, persona, linkTargets] = await Promise.all([
+          loadContext(deps.cache, db, state.assistant.id, turn.conversationId, turn.userMessage.id),
+          personaParts(db, state.assistant),
+          linkTargetsOf(db, turn.vaultId, t.passages),
+        ]);
+        history = context.messages;
+        return {
+          system: librarianSystemPrompt(persona, turn.userMessage.content, t.preferred, t.mode === 'vault' ? 'vault' : 'general'),
+          messages: [...history.map(({ role, content }) => ({ role, content })), { role: 'user', content: questionWithPassages(turn.userMessage.content, t.passages, linkTargets) }],
+          temperature: state.config.settings.temperature,
+          maxOutputTokens: state.config.settings.maxOutputTokens,
+          signal: controller.signal,
+        };
+      },
+      (text) => send(stream, 'delta', { text }),
+    );
+    c.req.raw.signal.removeEventListener('abort', cancel);
+    if (unexpected) deps.log('error', 'librarian stream failed unexpectedly', { conversationId: turn.conversationId, error: unexpected instanceof Error ? unexpected.stack : String(unexpected) });
 
     // Stored either way (a cut answer says so); this runs even after the client left.
     let replyId: number | null = null;
