@@ -10,6 +10,7 @@ import type { PlanNoteHost } from './host';
 import type { PlansNavigator, PlansRoute } from './navigator';
 import type { NotificationFeed } from './notification-feed';
 import { PlanDetailView } from './plan-detail';
+import { BackButton } from './parts';
 import { PlanFormView } from './plan-form';
 import { PlanList } from './plan-list';
 import { assignees, workflowsApi } from '../workflows/api';
@@ -88,9 +89,7 @@ export function PlansPane({ monitor, i18n, host, feed, navigator, starter }: Pla
       };
       return (
         <div class="hisho-plan-create">
-          <button type="button" class="hisho-plan-back" onClick={toList}>
-            ← {t('plans.pane.back')}
-          </button>
+          <BackButton onClick={toList} t={t} />
           <h3 class="hisho-plan-title">{t('plans.pane.new.title')}</h3>
           <PlanFormView initial={emptyPlanForm(host.today())} onSubmit={create} onCancel={toList} submitLabel={t('plans.pane.form.create')} askChangeSummary={false} t={t} />
         </div>

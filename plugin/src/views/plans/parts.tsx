@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { Translate } from '../../i18n';
 import type { DiffPart } from './diff-model';
 
 /** Runs of a diff as text: insertions in <ins>, deletions in <del>, styled by class (never as HTML). */
@@ -41,5 +42,14 @@ export function Section({ title, children, kind }: { title: string; kind: string
       <h4 class="hisho-plan-section-title">{title}</h4>
       {children}
     </section>
+  );
+}
+
+/** "← Plans": back to the pane's list, at the top of every page below it. */
+export function BackButton({ onClick, t }: { onClick: () => void; t: Translate }) {
+  return (
+    <button type="button" class="hisho-plan-back" onClick={onClick}>
+      ← {t('plans.pane.back')}
+    </button>
   );
 }

@@ -10,6 +10,7 @@ import { complaints, formFromPlan, inputKey, NO_ERRORS, updateBody, type FormErr
 import type { PlanNoteHost } from './host';
 import { actionButtons, isDecision, type DecisionAction, type PaneAction } from './model';
 import { PlanFields } from './plan-fields';
+import { BackButton } from './parts';
 import { PlanFormView } from './plan-form';
 import { StatusBadge } from './status-badge';
 import { Versions } from './versions';
@@ -176,11 +177,7 @@ export function PlanDetailView({ id, api, host, t, language, onBack, onOpenPlan,
     else if (action === 'copy') void copy(current);
   };
 
-  const back = (
-    <button type="button" class="hisho-plan-back" onClick={onBack}>
-      ← {t('plans.pane.back')}
-    </button>
-  );
+  const back = <BackButton onClick={onBack} t={t} />;
   if (!plan) {
     return (
       <div class="hisho-plan-detail">

@@ -4,6 +4,7 @@ import { dependencyCycleOf, workflowConflictOf, type WorkflowsApi } from '../../
 import type { TaskView, WorkflowView } from '../../daemon/workflows-schemas';
 import type { Translate } from '../../i18n';
 import { errorSentence } from '../librarian/error-text';
+import { BackButton } from '../plans/parts';
 import { Badge } from './badge';
 import { ConfirmButton } from './confirm-button';
 import { describeCycle, workflowButtons, type Assignee } from './model';
@@ -73,11 +74,7 @@ export function WorkflowDetail({ id, api, assignees, t, language, onBack, onOpen
     }
   };
 
-  const back = (
-    <button type="button" class="hisho-plan-back" onClick={onBack}>
-      ← {t('plans.pane.back')}
-    </button>
-  );
+  const back = <BackButton onClick={onBack} t={t} />;
   if (!workflow) {
     return (
       <div class="hisho-plan-detail">
