@@ -15,7 +15,7 @@ import { preferredLanguage } from '../server/routes/preferences';
 import { buildLiveState, cacheLiveState, DiscussionHub, readCachedLiveState, type Listener } from './live-state';
 import type { Step } from './next-step';
 import { runDiscussion, type RunnerControl } from './runner';
-import { assistantLookup, discussionToApi, interruptionToApi, loadSnapshot, messageToApi, type InterruptionRow, type MessageRow } from './store';
+import { assistantLookup, discussionToApi, interruptionToApi, loadSnapshot, messageToApi, type InterruptionRow, type MessageRow, type Snapshot } from './store';
 
 /**
  * Points where tests hold the engine (a promise that does not settle yet) to act at an exact
@@ -122,7 +122,12 @@ export class DiscussionEngine {
   async liveState(discussionId: number): Promise<LiveState | undefined> {
     const snap = await loadSnapshot(this.deps.db, discussionId);
     if (!snap) return readCachedLiveState(this.deps.cache, discussionId);
-    return buildLiveState(snap, { running: this.runners.has(discussionId), turn: this.turns.get(discussionId) ?? null });
+    return this.liveStateOf(snap);
+  }
+
+  /** The live state from a snapshot the caller loaded, with the turn in progress as it is now (synchronous). */
+  liveStateOf(snap: Snapshot): LiveState {
+    return buildLiveState(snap, { running: this.runners.has(snap.row.id), turn: this.turns.get(snap.row.id) ?? null });
   }
 
   /** Sends the state to the clients and keeps it in the cache (deleted once the discussion ended). */

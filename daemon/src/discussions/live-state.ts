@@ -84,7 +84,9 @@ export function buildLiveState(s: Snapshot, live: { running: boolean; turn: Curr
       state: turn?.participantId === p.row.id ? (turn.text ? 'speaking' : 'thinking') : 'waiting',
     })),
     currentSpeaker: turn?.participantId ?? null,
-    currentTurn: turn,
+    // A copy: the turn keeps growing, and the state is serialised later; its text must be the text
+    // up to now, so that the deltas after it add to it instead of repeating what it holds.
+    currentTurn: turn ? { ...turn } : null,
     flow: numbered.slice(-FLOW_LIMIT),
     consensusProgress: run.consensus?.progress ?? 0,
     tokensUsed: run.tokensUsed,

@@ -110,14 +110,12 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
           if (e.event === 'discussion' && e.data.discussion.endedAt !== null) close();
         });
       };
-      // Subscribed first so nothing is missed; what arrives before the first state waits for it.
-      let early: DiscussionEvent[] | undefined = [];
-      const off = engine.subscribe(params.id, (e) => (early ? early.push(e) : write(e)));
-      const state = await engine.liveState(params.id);
+      // The first state and the subscription are taken in the same tick, so every event after it is
+      // newer than the state: a turn's text in the state and its later deltas neither overlap nor leave a gap.
       const snap = await loadSnapshot(db, params.id);
+      const off = engine.subscribe(params.id, write);
+      const state = snap ? engine.liveStateOf(snap) : await engine.liveState(params.id);
       if (state) write({ event: 'state', data: { state } });
-      for (const e of early) write(e);
-      early = undefined;
       if (snap?.row.endedAt) write({ event: 'discussion', data: { discussion: discussionToApi(snap) } });
       return off;
     });
