@@ -78,6 +78,7 @@ const WORD_BEFORE = /[\p{L}\p{N}\p{M}]/u;
 
 /** Whether the normalised text holds the term (Latin: at the start of a word; CJK: anywhere). */
 export function hasTerm(normalized: string, term: QuestionTerm): boolean {
+  if (term.variants?.some((v) => normalized.includes(v))) return true;
   let at = normalized.indexOf(term.text);
   if (term.cjk) return at >= 0;
   while (at >= 0) {

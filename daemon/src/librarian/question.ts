@@ -23,6 +23,8 @@ export interface QuestionTerm {
   query: string;
   /** CJK text is matched anywhere; Latin words at the start of a word (prefix). */
   cjk: boolean;
+  /** Other written forms of the same word, matched like `text` (a verb's other endings: 開け → 開く, 開か…). */
+  variants?: string[];
 }
 
 /** More terms than this are not used (the first ones, in question order). */
@@ -81,6 +83,23 @@ function japaneseStem(word: string): string {
   if (cut.length === 0 || cut === word) return word;
   // One kanji alone would match every word it starts (教 → 教育); keep one kana (教え).
   return Array.from(cut).length >= 2 ? cut : word.slice(0, cut.length + 1);
+}
+
+/** The godan conjugation rows, by the kana a one-kanji verb's stem ends in (書か|書き|書く|書け|書こ). */
+const GODAN_ROWS = ['かきくけこ', 'がぎぐげご', 'さしすせそ', 'たちつてと', 'なにぬねの', 'ばびぶべぼ', 'まみむめも', 'らりるれろ'];
+
+/**
+ * The other forms of a one-kanji verb kept with one kana ending (開け of 開ける / 開けるように):
+ * which ending a note uses depends on the form (開く, 開き, 開かない), so every ending of the kana's
+ * row is searched. Ichidan verbs (見せ, 乗せ) get their row too, which costs little: those forms
+ * are the same word's relatives (乗せ → 乗す, 乗そ are rare, 乗し is not a word of another subject).
+ * Endings that several rows share (い, っ, ん of 開いて, 立って, 選んで) are left as they are.
+ */
+function verbVariants(word: string): string[] {
+  const chars = Array.from(word);
+  if (chars.length !== 2 || !SINGLE_HAN_RE.test(chars[0]!)) return [];
+  const row = GODAN_ROWS.find((r) => r.includes(chars[1]!));
+  return row ? Array.from(row).filter((k) => k !== chars[1]).map((k) => chars[0] + k) : [];
 }
 
 const HIRAGANA_RE = /^[\p{Script=Hiragana}ー]+$/u;
@@ -160,7 +179,9 @@ export function questionTerms(question: string): QuestionTerm[] {
     }
     for (const word of japaneseWords(p.text)) {
       if (JA_QUESTION_WORDS.has(word)) continue;
-      add(strong, { text: word, query: cjkWordQuery(word), cjk: true });
+      const variants = verbVariants(word);
+      const query = variants.length === 0 ? cjkWordQuery(word) : [word, ...variants].map(cjkWordQuery).join(' | ');
+      add(strong, { text: word, query, cjk: true, ...(variants.length > 0 ? { variants } : {}) });
     }
   }
   // One-character words (別, 見) and bare numbers only when nothing better is left.

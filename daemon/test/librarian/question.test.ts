@@ -39,6 +39,17 @@ describe('questionTerms', () => {
     expect(texts('アイコンの順番を入れ替えたい')).toEqual(['アイコン', '順番', '入れ替']);
   });
 
+  it('searches every ending of a one-kanji verb kept with its kana (開け finds 開く, 開き), and only of its own row', () => {
+    const [open] = questionTerms('すぐ開けるようにしたい');
+    expect(open).toMatchObject({ text: '開け', variants: ['開か', '開き', '開く', '開こ'] });
+    expect(open!.query).toBe('開け | 開か | 開き | 開く | 開こ');
+    expect(questionTerms('呼び出したい')[0]!.variants).toBeUndefined();
+    // い, っ and ん end verbs of several rows: no guess.
+    expect(questionTerms('本を読んで')[1]).toMatchObject({ text: '読' });
+    const passageTerm: WeightedTerm = { ...open!, weight: 1 };
+    expect(extractPassage('Intro.\n\nノートを新しいタブで開くには Ctrl を押します。', [passageTerm], 200).matched).toBe(1);
+  });
+
   it('mixes scripts, drops duplicates and gives nothing for a question of function words only', () => {
     expect(queries('Obsidian Syncの設定とSync')).toEqual(['obsidian:*', 'sync:*', '設定']);
     expect(queries('What is it? Is it possible?')).toEqual([]);
