@@ -35,11 +35,13 @@ export interface RecallResult {
 }
 
 /**
- * The main set (questions.{en,ja}.json, the one the retrieval was tuned on) or the held-out set
- * (questions.holdout.{en,ja}.json, other notes, written before the retrieval was tuned on the
- * main set): a change that helps the main set but not the held-out one is overfitting.
+ * The main set (questions.{en,ja}.json, the one the retrieval was tuned on) and two held-out sets
+ * of other notes: questions.holdout.{en,ja}.json, written before the retrieval was tuned on the main
+ * set, and questions.holdout2.{en,ja}.json, written blind (by someone who had not seen the
+ * retrieval) in session 3, before that session's retrieval changes. A change that helps the main set
+ * but not the held-out ones is overfitting.
  */
-export type QuestionSetName = 'main' | 'holdout';
+export type QuestionSetName = 'main' | 'holdout' | 'holdout2';
 
 export function loadQuestionSet(language: EvalLanguage, name: QuestionSetName = 'main'): QuestionSet {
   const file = path.join(import.meta.dirname, name === 'main' ? `questions.${language}.json` : `questions.${name}.${language}.json`);

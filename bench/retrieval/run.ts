@@ -1,7 +1,7 @@
 /**
  * `npm run bench:retrieval` — the librarian's retrieval evaluation on its own, in process: indexes
  * ../shared/corpus/obsidian-help-en and -ja with the daemon's indexer into an in-memory PGlite
- * database, asks every question of the main and held-out sets (questions.{,holdout.}{en,ja}.json)
+ * database, asks every question of the main and held-out sets (questions.{,holdout.,holdout2.}{en,ja}.json)
  * through retrievePassages and prints recall@1/5/10 (recall@5 = among the 5 passages sent to the
  * model), the time per question (median, max) and the misses. `-- --large` also times twelve
  * questions on the 13k-note yoshixi-zettelkasten vault. `npm run bench` runs the main questions
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const failed: string[] = [];
   for (const language of ['en', 'ja'] as EvalLanguage[]) {
     const vaultId = await indexVault(database, path.join(CORPUS, loadQuestionSet(language).vault));
-    for (const name of ['main', 'holdout'] as QuestionSetName[]) {
+    for (const name of ['main', 'holdout', 'holdout2'] as QuestionSetName[]) {
       const set = loadQuestionSet(language, name);
       const times: number[] = [];
       // One retrieval of 10 per question: the first 5 are what a retrieval of 5 gives (the ranking does not depend on the limit).

@@ -14,7 +14,8 @@
  * and rank notes by how many of them they hold instead of requiring all (long questions still match).
  */
 import { cjkWordQuery, latinQuery } from '../search/query';
-import { isFunctionWord, normalizeText, pieces, segmentWords } from '../search/tokenize';
+import { japaneseSynonyms } from '../search/synonyms';
+import { isFunctionWord, japaneseStem, normalizeText, pieces, segmentWords } from '../search/tokenize';
 
 export interface QuestionTerm {
   /** The normalised word (or stem) to find in passages: NFKC, lower case. */
@@ -46,7 +47,7 @@ const EN_STOP_WORDS = new Set(
 /** Japanese words of asking (not of the subject): how, please tell me, can I… */
 const JA_QUESTION_WORDS = new Set(
   (
-    'どう どうやって どうすれ どうしたら どの どこ どれ どんな いつ なぜ なに 何 いい よい 良い 教え くだ さい ください 下さい ですか ますか ですが ますが ' +
+    'どう どうやって どうすれ どうしたら どの どこ どれ どんな いつ なぜ なに 何 こっち そっち あっち どっち こちら そちら あちら どちら いい よい 良い 教え くだ さい ください 下さい ですか ますか ですが ますが ' +
     'でき できる できます できない 方法 やり方 仕方 手順 知り 知る わかる 分かる わから 分から 場合 とき 時 ときの ときは だけ したい したら すれ すると ' +
     'くれ くれる もらう もらえ やすい にくい ほしい 欲しい たい 思い 思う 使い 使う 使っ 使え 行う 行い ある いる なる なっ おく みる みたい について 関し 関して 簡単 一番 まず 今 今日 次 よく すぐ とても もっと ちょっと 少し'
   ).split(/\s+/),
@@ -70,21 +71,6 @@ export function stem(word: string): string {
   return w.length >= 3 ? w : word;
 }
 
-const HIRAGANA_TAIL_RE = /[\p{Script=Hiragana}]+$/u;
-const HAS_HAN_RE = /\p{Script=Han}/u;
-
-/**
- * A Japanese content word as the index should find it: a verb or adjective loses its kana ending
- * (切り替える → 切り替, 選ぶ → 選), so 切り替え, 切り替わる and 選択 match too.
- */
-function japaneseStem(word: string): string {
-  if (!HAS_HAN_RE.test(word)) return word;
-  const cut = word.replace(HIRAGANA_TAIL_RE, '');
-  if (cut.length === 0 || cut === word) return word;
-  // One kanji alone would match every word it starts (教 → 教育); keep one kana (教え).
-  return Array.from(cut).length >= 2 ? cut : word.slice(0, cut.length + 1);
-}
-
 /** The godan conjugation rows, by the kana a one-kanji verb's stem ends in (書か|書き|書く|書け|書こ). */
 const GODAN_ROWS = ['かきくけこ', 'がぎぐげご', 'さしすせそ', 'たちつてと', 'なにぬねの', 'ばびぶべぼ', 'まみむめも', 'らりるれろ'];
 
@@ -100,6 +86,21 @@ function verbVariants(word: string): string[] {
   if (chars.length !== 2 || !SINGLE_HAN_RE.test(chars[0]!)) return [];
   const row = GODAN_ROWS.find((r) => r.includes(chars[1]!));
   return row ? Array.from(row).filter((k) => k !== chars[1]).map((k) => chars[0] + k) : [];
+}
+
+/** Synonyms searched for one word at most (a group can be long: 関係 has nine). */
+const MAX_SYNONYMS = 8;
+
+/**
+ * The dictionary's synonyms of a question word (search/synonyms.ts), as the word itself is
+ * searched: verbs without their kana ending. One-character synonyms are left out: searched as
+ * prefixes, 金 (of お金) would find every 金曜日.
+ */
+function synonymsOf(word: string): string[] {
+  return japaneseSynonyms()
+    .of(word)
+    .filter((w) => Array.from(w).length > 1)
+    .slice(0, MAX_SYNONYMS);
 }
 
 const HIRAGANA_RE = /^[\p{Script=Hiragana}ー]+$/u;
@@ -179,7 +180,7 @@ export function questionTerms(question: string): QuestionTerm[] {
     }
     for (const word of japaneseWords(p.text)) {
       if (JA_QUESTION_WORDS.has(word)) continue;
-      const variants = verbVariants(word);
+      const variants = [...verbVariants(word), ...synonymsOf(word)];
       const query = variants.length === 0 ? cjkWordQuery(word) : [word, ...variants].map(cjkWordQuery).join(' | ');
       add(strong, { text: word, query, cjk: true, ...(variants.length > 0 ? { variants } : {}) });
     }

@@ -211,3 +211,18 @@ export function indexTerms(text: string, options: IndexTermOptions = {}): string
   if (words.length === 0) return stream.join(' ');
   return `${stream.join(' ')} ${words.join(' ')}`;
 }
+
+const HIRAGANA_TAIL_RE = /[\p{Script=Hiragana}]+$/u;
+const HAS_HAN_RE = /\p{Script=Han}/u;
+
+/**
+ * A Japanese content word as the index should find it: a verb or adjective loses its kana ending
+ * (切り替える → 切り替, 選ぶ → 選), so 切り替え, 切り替わる and 選択 match too.
+ */
+export function japaneseStem(word: string): string {
+  if (!HAS_HAN_RE.test(word)) return word;
+  const cut = word.replace(HIRAGANA_TAIL_RE, '');
+  if (cut.length === 0 || cut === word) return word;
+  // One kanji alone would match every word it starts (教 → 教育); keep one kana (教え).
+  return Array.from(cut).length >= 2 ? cut : word.slice(0, cut.length + 1);
+}

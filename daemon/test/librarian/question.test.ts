@@ -18,16 +18,28 @@ describe('questionTerms', () => {
   });
 
   it('cuts a Japanese question into content words without particles or question phrasing', () => {
-    expect(queries('ノートを別のフォルダに移動するにはどうすればいいですか？')).toEqual(['((ノー <-> ート) | ノート)', '別:*', '((フォ <-> ォル <-> ルダ) | フォルダ)', '移動']);
-    // The segmenter's プラグ|イン is glued back; する and 手順 (asking words) go.
-    expect(queries('コミュニティプラグインをインストールする手順')).toEqual([
-      '((コミ <-> ミュ <-> ュニ <-> ニテ <-> ティ) | コミュニティ)',
-      '((プラ <-> ラグ <-> グイ <-> イン) | プラグイン)',
-      '((イン <-> ンス <-> スト <-> トー <-> ール) | インストール)',
+    expect(queries('ノートを別のフォルダに移動するにはどうすればいいですか？')).toEqual([
+      '((ノー <-> ート) | ノート)',
+      '別:*',
+      '((フォ <-> ォル <-> ルダ) | フォルダ)',
+      // With the synonym dictionary's words (移動 → 移す, 移る).
+      '移動 | 移す | ((うつ <-> つす) | うつす) | 移る | ((うつ <-> つる) | うつる)',
     ]);
+    // The segmenter's プラグ|イン is glued back; する and 手順 (asking words) go.
+    const install = questionTerms('コミュニティプラグインをインストールする手順');
+    expect(install.map((t) => t.text)).toEqual(['コミュニティ', 'プラグイン', 'インストール']);
+    expect(install[1]!.query).toBe('((プラ <-> ラグ <-> グイ <-> イン) | プラグイン)');
+    // Each word's own query comes first, then its synonyms' (コミュニティー, 地域社会; セットアップ).
+    expect(install[0]!.query.startsWith('((コミ <-> ミュ <-> ュニ <-> ニテ <-> ティ) | コミュニティ) | ')).toBe(true);
+    expect(install[2]!.variants).toEqual(['セットアップ']);
     // Verbs lose their kana ending so other forms match (切り替える → 切り替 finds 切り替え).
-    expect(queries('ダークモードに切り替えるには')).toEqual(['((ダー <-> ーク) | ダーク)', '((モー <-> ード) | モード)', '((切り <-> り替) | 切り替)']);
-    expect(queries('議事録の使い方を教えて')).toEqual(['((議事 <-> 事録) | 議事録)', '((使い <-> い方) | 使い方)']);
+    // The dictionary adds the other spellings (切替, 切り換) and synonyms (暗い, 転換).
+    expect(queries('ダークモードに切り替えるには')).toEqual([
+      '((ダー <-> ーク) | ダーク) | 暗い',
+      '((モー <-> ード) | モード)',
+      '((切り <-> り替) | 切り替) | 切替 | ((切り <-> り換) | 切り換) | 切換 | 転換',
+    ]);
+    expect(queries('議事録の使い方を教えて')).toEqual(['((議事 <-> 事録) | 議事録) | ((会議 <-> 議録) | 会議録)', '((使い <-> い方) | 使い方)']);
   });
 
   it('keeps a one-kanji verb apart from the word before it, without its kana ending, and glues split katakana', () => {
@@ -43,15 +55,25 @@ describe('questionTerms', () => {
     const [open] = questionTerms('すぐ開けるようにしたい');
     expect(open).toMatchObject({ text: '開け', variants: ['開か', '開き', '開く', '開こ'] });
     expect(open!.query).toBe('開け | 開か | 開き | 開く | 開こ');
-    expect(questionTerms('呼び出したい')[0]!.variants).toBeUndefined();
+    // A stem of several kanji has no endings to vary: only its synonyms.
+    expect(questionTerms('呼び出したい')[0]!.variants).toEqual(['コール']);
     // い, っ and ん end verbs of several rows: no guess.
     expect(questionTerms('本を読んで')[1]).toMatchObject({ text: '読' });
     const passageTerm: WeightedTerm = { ...open!, weight: 1 };
     expect(extractPassage('Intro.\n\nノートを新しいタブで開くには Ctrl を押します。', [passageTerm], 200).matched).toBe(1);
   });
 
+  it('adds the synonym dictionary\'s words to a Japanese word, as alternatives of the same term', () => {
+    const [phone, support] = questionTerms('スマホから応援したい');
+    expect(phone).toMatchObject({ text: 'スマホ', variants: ['スマートフォン', 'スマートホン', 'スマフォ'] });
+    expect(phone!.query).toBe('((スマ <-> マホ) | スマホ) | ((スマ <-> マー <-> ート <-> トフ <-> フォ <-> ォン) | スマートフォン) | ((スマ <-> マー <-> ート <-> トホ <-> ホン) | スマートホン) | ((スマ <-> マフ <-> フォ) | スマフォ)');
+    // At most eight, one-character ones left out.
+    expect(support!.variants).toHaveLength(8);
+    expect(questionTerms('こっちとどっちが速い')).toEqual([expect.objectContaining({ text: '速い' })]);
+  });
+
   it('mixes scripts, drops duplicates and gives nothing for a question of function words only', () => {
-    expect(queries('Obsidian Syncの設定とSync')).toEqual(['obsidian:*', 'sync:*', '設定']);
+    expect(queries('Obsidian Syncの設定とSync')).toEqual(['obsidian:*', 'sync:*', '設定 | ((セッ <-> ッテ <-> ティ <-> ィン <-> ング) | セッティング)']);
     expect(queries('What is it? Is it possible?')).toEqual([]);
     expect(queries('2024')).toEqual(['2024']);
     expect(queries('')).toEqual([]);

@@ -24,6 +24,8 @@ const FILES: Record<string, string> = {
   // Linked from the curry recipe, shares no word with a question about curry spices.
   'Recipes/Curry.md': `${VAULT_FILES['Recipes/Curry.md']}\nSee also [[Spice shop]].\n`,
   'Shops/Spice shop.md': 'Open Tuesday to Saturday, near the station.\n',
+  // Written with the words a manual uses: スマートフォン, 支援.
+  '機器/携帯の設定.md': 'スマートフォンの通知は設定画面で切り替える。\n\n## 寄付\n\n開発を支援するには寄付ページから。\n',
 };
 
 describe.each(testDatabaseTargets())('retrievePassages on $kind', (target) => {
@@ -79,6 +81,14 @@ describe.each(testDatabaseTargets())('retrievePassages on $kind', (target) => {
       ['Projects/Watering schedule.md', 'search'],
     ]);
     expect(new Set(garden.passages.map((p) => p.path)).size).toBe(garden.passages.length);
+  });
+
+  it('finds a note written in other words of the question through the synonym dictionary', async () => {
+    // スマホ → スマートフォン, 応援 → 支援: no word of the question is in the note as written.
+    const r = await retrieve('スマホで開発を応援したい');
+    expect(r.relevant).toBe(true);
+    expect(r.passages[0]).toMatchObject({ path: '機器/携帯の設定.md', heading: '寄付' });
+    expect(r.terms.find((t) => t.text === 'スマホ')?.variants).toContain('スマートフォン');
   });
 
   it('keeps passages within the length asked for', async () => {
