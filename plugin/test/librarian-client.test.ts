@@ -193,15 +193,17 @@ describe.each(testDatabaseTargets())('the librarian client against the daemon on
     expect(missing.reason).toMatchObject({ code: 'http-error', status: 404 });
   });
 
-  it('lists the templates once the vault’s template folder is set', async () => {
-    expect(await api.templates(vaultId)).toEqual({ folder: null, folderExists: false, templates: [] });
+  it('lists the templates of Obsidian’s folder (in the config folder named) until the vault’s own is set', async () => {
+    const daily = { folder: 'Templates', folderExists: true, templates: [{ name: 'Daily', path: 'Templates/Daily.md', content: FILES['Templates/Daily.md'] }] };
+    await vault.write('.vault-config/templates.json', JSON.stringify({ folder: 'Templates' }));
+    expect(await api.templates(vaultId, '.vault-config')).toEqual(daily);
+    await api.setTemplateFolder(vaultId, 'Nope');
+    expect(await api.templates(vaultId, '.vault-config')).toEqual({ folder: 'Nope', folderExists: false, templates: [] });
     await api.setTemplateFolder(vaultId, 'Templates');
-    expect(await api.templates(vaultId)).toEqual({
-      folder: 'Templates',
-      folderExists: true,
-      templates: [{ name: 'Daily', path: 'Templates/Daily.md', content: FILES['Templates/Daily.md'] }],
-    });
+    expect(await api.templates(vaultId)).toEqual(daily);
     const bad = await refusal(api.setTemplateFolder(vaultId, '../outside'));
     expect(bad.reason).toMatchObject({ code: 'http-error', status: 400 });
+    const badConfig = await refusal(api.templates(vaultId, '../config'));
+    expect(badConfig.reason).toMatchObject({ code: 'http-error', status: 400 });
   });
 });
