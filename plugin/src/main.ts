@@ -9,6 +9,7 @@ import { setErrorLanguage } from './errors';
 import { I18n } from './i18n';
 import { openPluginSettings } from './note-tools/editor';
 import { registerNoteCommands } from './note-tools/note-commands';
+import { windowSchedule } from './schedule';
 import { parseSettings, type HishoSettings } from './settings';
 import { HishoSettingTab } from './settings-tab';
 import { StatusBar } from './status-bar';
@@ -18,6 +19,8 @@ import { VIEWS, type ViewKey } from './views/constants';
 import { PaneRequests } from './views/discussions/host';
 import { DiscussionsView } from './views/discussions-view';
 import { LibrarianView } from './views/librarian-view';
+import { daemonIndexSource } from './views/librarian/daemon';
+import { IndexWatch, watchWhileConnected } from './views/librarian/index-watch';
 import { plansApi } from './views/plans/api';
 import { PlanNotes } from './views/plans/plan-notes';
 import { PlanNotifier } from './views/plans/notifier';
@@ -41,16 +44,27 @@ export default class HishoPlugin extends Plugin {
       fetch: (input, init) => window.fetch(input, init),
     });
     const starter = new DaemonStarter(host, this.monitor, this.i18n, () => process.env);
+    const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
+    // One watch of the vault's index for the plugin: the status bar and the Librarian pane share it.
+    const index = new IndexWatch(daemonIndexSource(this.monitor, registration.vaultParam), windowSchedule);
+    this.register(watchWhileConnected(index, this.monitor));
+    this.register(registration.onRegistered(() => index.checkNow()));
 
     this.addChild(
-      new StatusBar(this.addStatusBarItem(), this.monitor, this.i18n, (callback) => this.app.workspace.onLayoutReady(callback), starter),
+      new StatusBar(this.addStatusBarItem(), {
+        monitor: this.monitor,
+        i18n: this.i18n,
+        index,
+        whenLayoutReady: (callback) => this.app.workspace.onLayoutReady(callback),
+        openLibrarian: () => void this.openView('librarian'),
+        starter,
+      }),
     );
 
     const deps: ViewDeps = { monitor: this.monitor, i18n: this.i18n, starter };
     this.addChild(new LanguageSync(this.monitor, this.i18n));
-    const registration = this.addChild(new VaultRegistration(this.monitor, () => vaultBasePath(this.app)));
     const openSettings = () => openPluginSettings(this.app, this.manifest.id);
-    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings }));
+    this.registerView(VIEWS.librarian.type, (leaf) => new LibrarianView(leaf, deps, { vault: registration.vaultParam, openSettings, index }));
     const discussionRequests = new PaneRequests();
     const openPlan = (planId: number) => showPlan(this.app, (key) => this.openView(key), planId);
     this.registerView(VIEWS.discussions.type, (leaf) => new DiscussionsView(leaf, deps, discussionRequests, registration.vaultParam, openPlan));

@@ -1,12 +1,14 @@
+import type { IndexProgress } from '../../shared/contracts/vaults';
 import type { DisplayStatus } from './connection';
 import { describeDegraded, describeReason } from './connection';
 import type { Translate } from './i18n';
+import { indexCounts } from './views/librarian/index-watch';
 
 /** The words for a status: a short label, a longer sentence, and a CSS modifier. */
 export interface StatusText {
   label: string;
   detail: string;
-  kind: 'checking' | 'connected' | 'degraded' | 'unreachable' | 'unauthorized';
+  kind: 'checking' | 'connected' | 'degraded' | 'unreachable' | 'unauthorized' | 'indexing';
 }
 
 export function statusText(status: DisplayStatus, t: Translate): StatusText {
@@ -52,4 +54,13 @@ export function statusTooltip(status: DisplayStatus, t: Translate, startable = f
     case 'unauthorized':
       return t('status.tooltip.unauthorized');
   }
+}
+
+/** The words for the vault's index run in progress, counts written the way `language` writes numbers (1,234). */
+export function indexStatusText(progress: IndexProgress, t: Translate, language: string): StatusText {
+  const { done, total, counting } = indexCounts(progress);
+  if (counting) return { kind: 'indexing', label: t('status.indexing.scanning'), detail: t('status.tooltip.indexing.scanning') };
+  const number = new Intl.NumberFormat(language);
+  const counts = { done: number.format(done), total: number.format(total) };
+  return { kind: 'indexing', label: t('status.indexing', counts), detail: t('status.tooltip.indexing', counts) };
 }

@@ -18,6 +18,7 @@ export function vaultBasePath(app: App): string | null {
 export class VaultRegistration extends Component {
   private vault: RegisteredVault | null = null;
   private registeredWith: string | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly monitor: ConnectionMonitor,
@@ -37,6 +38,12 @@ export class VaultRegistration extends Component {
   /** The registered vault's id for the daemon's `vault` parameter, once registered. */
   readonly vaultParam = (): string | undefined => (this.vault ? String(this.vault.id) : undefined);
 
+  /** Calls `listener` each time the vault is registered (the daemon starts indexing a new one then); returns the unsubscribe function. */
+  onRegistered(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private async ensure(url: string): Promise<void> {
     if (this.registeredWith === url || !isLoopback(url)) return;
     const path = this.basePath();
@@ -46,6 +53,7 @@ export class VaultRegistration extends Component {
       const client = await this.monitor.client();
       if (!(client instanceof DaemonClient)) throw new Error('the daemon went away');
       this.vault = await client.registerVault(path);
+      for (const listener of this.listeners) listener();
     } catch (e) {
       // Tried again at the next connection; searches still work while one vault is registered.
       this.registeredWith = null;

@@ -4,21 +4,16 @@
  * that speaks OpenAI's protocol).
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelFactory } from '../../daemon/src/ai/assistants';
 import { secretBox } from '../../daemon/src/ai/secrets';
-import { MemoryCacheStore } from '../../daemon/src/cache/memory';
-import { ensureLocalUser } from '../../daemon/src/db/local-user';
-import { createApp } from '../../daemon/src/server/app';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../../daemon/test/ai/protocol-server';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../../daemon/test/helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
 import { AssistantsApi } from '../src/daemon/assistants-client';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { createBody, emptyForm, formFromAssistant, updateBody } from '../src/settings/assistant-form';
 
-const TOKEN = 'plugin-test-token-0123456789abcdef0123456789';
 const KEY = 'sk-test-SECRET-key-9876abcd';
 
 /** The DaemonError's reason, for asserting what the settings would show. */
@@ -33,7 +28,7 @@ async function refusal(promise: Promise<unknown>): Promise<DaemonError['reason']
 
 describe.each(testDatabaseTargets())('assistants client against the daemon on $kind', (target) => {
   let database: TestDatabase;
-  let server: ServerType;
+  let daemon: ServedTestApp;
   let provider: ProtocolServer;
   let api: AssistantsApi;
   let baseUrl: string;
@@ -41,32 +36,15 @@ describe.each(testDatabaseTargets())('assistants client against the daemon on $k
   beforeAll(async () => {
     database = await target.open();
     provider = await startProtocolServer();
-    let port = 0;
-    const log = () => undefined;
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log,
-      secrets: secretBox(randomBytes(32)),
-      models: defaultModelFactory(log),
-    });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    baseUrl = `http://127.0.0.1:${port}`;
-    api = new AssistantsApi(new DaemonClient({ baseUrl, token: TOKEN, fetch }));
+    daemon = await serveTestApp(database, { secrets: secretBox(randomBytes(32)), models: defaultModelFactory(() => undefined) });
+    baseUrl = daemon.url;
+    api = new AssistantsApi(new DaemonClient({ baseUrl, token: TEST_TOKEN, fetch }));
   });
 
   afterEach(() => provider.verify());
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await daemon?.close();
     await provider?.close();
     await database?.dispose();
   });

@@ -7,19 +7,16 @@
  * why one cannot be.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secretBox } from '../../daemon/src/ai/secrets';
 import { MemoryCacheStore } from '../../daemon/src/cache/memory';
 import { ensureLocalUser } from '../../daemon/src/db/local-user';
 import { DiscussionEngine } from '../../daemon/src/discussions/engine';
-import { createApp } from '../../daemon/src/server/app';
 import { closeAllSse } from '../../daemon/src/server/sse';
 import { AiError } from '../../daemon/src/ai/errors';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
 import { heldGate, judge, say } from '../../daemon/test/discussions/harness';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../../daemon/test/helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { DiscussionsApi } from '../src/daemon/discussions-client';
@@ -30,8 +27,6 @@ import { createBody, formErrors, newForm } from '../src/views/discussions/form';
 import { LiveSession, type Link } from '../src/views/discussions/live-session';
 import { canDraftPlan, draftErrorSentence, draftingAssistants } from '../src/views/discussions/plan-draft';
 import { consensusView, participantState, type TranscriptState } from '../src/views/discussions/transcript-state';
-
-const TOKEN = 'plugin-test-token-0123456789abcdef0123456789';
 
 /** The DaemonError a call was refused with. */
 async function refusal(promise: Promise<unknown>): Promise<DaemonError> {
@@ -97,7 +92,7 @@ function follow(id: number, api: DiscussionsApi) {
 
 describe.each(testDatabaseTargets())('the Discussions client against the daemon on $kind', (target) => {
   let database: TestDatabase;
-  let server: ServerType;
+  let daemon: ServedTestApp;
   let engine: DiscussionEngine;
   let api: DiscussionsApi;
   let plans: PlansApi;
@@ -106,7 +101,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
   const ids = { moderator: 0, a: 0, b: 0, idle: 0 };
 
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${baseUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${baseUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status, path).toBe(201);
     return (await response.json()) as { id: number };
   };
@@ -117,27 +112,10 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     const log = () => undefined;
     const secrets = secretBox(randomBytes(32));
     engine = new DiscussionEngine({ db: database.db, cache, models: model.factory(), secrets, log, localUserId: await ensureLocalUser(database.db) });
-    let port = 0;
-    const app = createApp({
-      database,
-      cache,
-      token: TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log,
-      secrets,
-      models: model.factory(),
-      discussions: engine,
-    });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    baseUrl = `http://127.0.0.1:${port}`;
-    api = new DiscussionsApi(new DaemonClient({ baseUrl, token: TOKEN, fetch }));
-    plans = new PlansApi(new DaemonClient({ baseUrl, token: TOKEN, fetch }));
+    daemon = await serveTestApp(database, { cache, secrets, models: model.factory(), discussions: engine });
+    baseUrl = daemon.url;
+    api = new DiscussionsApi(new DaemonClient({ baseUrl, token: TEST_TOKEN, fetch }));
+    plans = new PlansApi(new DaemonClient({ baseUrl, token: TEST_TOKEN, fetch }));
 
     const assistant = async (name: string, persona: string, icon: Record<string, unknown>, isActive = true) => {
       const p = await post('/personas', { name: persona, personality: `${persona} speaks plainly.`, ...icon });
@@ -154,8 +132,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
   afterAll(async () => {
     engine?.kill();
     closeAllSse();
-    (server as Server | undefined)?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await daemon?.close();
     await database?.dispose();
   });
 
@@ -317,7 +294,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
 
     // The provider failing: the daemon's own sentence, not "not connected", in the person's language
     // (English here, like the pane).
-    const english = await fetch(`${baseUrl}/api/v1/preferences`, { method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ language: 'en' }) });
+    const english = await fetch(`${baseUrl}/api/v1/preferences`, { method: 'PATCH', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ language: 'en' }) });
     expect(english.status).toBe(200);
     model.script({ call: 'generateObject', reply: { error: new AiError({ kind: 'unreachable', who: 'Ollama' }) } });
     const down = await refusal(plans.draft({ discussionId: agreed.id, assistantId: drafter.assistantId }));

@@ -1,16 +1,20 @@
 /**
- * Following the vault's index from the Librarian pane: the SSE parser, the client's streams
- * against a real HTTP server that writes like the daemon does, and IndexWatch (check, follow,
- * refresh once at the end) with a scripted source.
+ * Following the vault's index (the status bar and the Librarian pane): the SSE parser, the client's
+ * streams against a real HTTP server that writes like the daemon does, IndexWatch (check, follow,
+ * refresh once at the end, shared by several listeners) with a scripted source, and the status
+ * bar's words for a run.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndexProgress } from '../../shared/contracts/vaults';
+import type { DisplayStatus } from '../src/connection';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { EventStreamParser } from '../src/daemon/event-stream';
-import { IndexWatch, type IndexSource } from '../src/views/librarian/index-watch';
-import type { Schedule } from '../src/views/librarian/search-runner';
+import { I18n } from '../src/i18n';
+import type { Schedule } from '../src/schedule';
+import { indexStatusText } from '../src/status-text';
+import { IndexWatch, watchWhileConnected, type IndexSource } from '../src/views/librarian/index-watch';
 
 const progress = (patch: Partial<IndexProgress> = {}): IndexProgress => ({
   vaultId: 7,
@@ -206,8 +210,18 @@ describe('IndexWatch', () => {
     const timers = manual();
     const shown: Array<number | null> = [];
     let finished = 0;
-    const w = new IndexWatch(source, (p) => shown.push(p ? p.indexed : null), () => finished++, timers.schedule, 1_000);
-    return { w, streams, set, timers, shown, finished: () => finished };
+    let checks = 0;
+    const counted: IndexSource = {
+      current: (signal) => {
+        checks++;
+        return source.current(signal);
+      },
+      follow: (vaultId, signal) => source.follow(vaultId, signal),
+    };
+    const w = new IndexWatch(counted, timers.schedule, 1_000);
+    w.subscribe((p) => shown.push(p ? p.indexed : null));
+    w.onFinished(() => finished++);
+    return { w, streams, set, timers, shown, finished: () => finished, checks: () => checks };
   }
 
   it('an idle vault: nothing shown, no stream, looked at again later', async () => {
@@ -298,5 +312,135 @@ describe('IndexWatch', () => {
     expect(t.shown).toEqual([]);
     expect(t.timers.pending).toHaveLength(1);
     t.w.stop();
+  });
+
+  it('one watch, several listeners: each sees the progress and the end; a late one reads `progress`; an unsubscribed one hears nothing', async () => {
+    const t = watch();
+    const second: Array<number | null> = [];
+    const unsubscribe = t.w.subscribe((p) => second.push(p ? p.indexed : null));
+    let secondFinished = 0;
+    t.w.onFinished(() => secondFinished++);
+    t.set(progress({ indexed: 2 }));
+    t.w.start();
+    await settle();
+    t.streams[0]!.push(progress({ indexed: 40 }));
+    await settle();
+    expect(t.w.progress?.indexed).toBe(40);
+    unsubscribe();
+    t.streams[0]!.push(progress({ indexed: 70 }));
+    t.streams[0]!.push(progress({ status: 'idle', phase: 'watching', indexed: 100 }));
+    await settle();
+    expect(t.shown).toEqual([2, 40, 70, null]);
+    expect(second).toEqual([2, 40]);
+    expect(secondFinished).toBe(1);
+    expect(t.w.progress).toBeNull();
+    // One stream for all of them.
+    expect(t.streams).toHaveLength(1);
+    t.w.stop();
+  });
+
+  it('checkNow looks at once instead of at the next check; asked during a followed run, once it ends; before start, not at all', async () => {
+    const t = watch();
+    t.w.checkNow();
+    expect(t.checks()).toBe(0);
+    t.w.start();
+    await settle();
+    expect(t.checks()).toBe(1);
+    // The vault was registered meanwhile and is being indexed: found at once, not after checkMs.
+    t.set(progress({ indexed: 8 }));
+    t.w.checkNow();
+    await settle();
+    expect(t.checks()).toBe(2);
+    expect(t.timers.pending).toHaveLength(0);
+    expect(t.shown).toEqual([8]);
+    t.w.checkNow();
+    await settle();
+    expect(t.checks()).toBe(2);
+    expect(t.streams).toHaveLength(1);
+    // The run ends: the check asked for meanwhile happens now, not after checkMs.
+    t.set(progress({ status: 'idle', phase: 'watching' }));
+    t.streams[0]!.push(progress({ status: 'idle', phase: 'watching', indexed: 100 }));
+    await settle();
+    expect(t.checks()).toBe(3);
+    expect(t.timers.pending).toHaveLength(1);
+    t.w.stop();
+  });
+
+  it('a vault whose first run is about to begin (idle, starting) is followed: nothing shown until the run counts, then as usual', async () => {
+    const t = watch();
+    t.set(progress({ status: 'idle', phase: 'starting', seen: 0 }));
+    t.w.start();
+    await settle();
+    expect(t.streams).toHaveLength(1);
+    expect(t.shown).toEqual([]);
+    t.streams[0]!.push(progress({ status: 'idle', phase: 'starting', seen: 0 }));
+    t.streams[0]!.push(progress({ phase: 'scanning', seen: 0, indexed: 0 }));
+    t.streams[0]!.push(progress({ indexed: 30 }));
+    await settle();
+    expect(t.shown).toEqual([0, 30]);
+    expect(t.finished()).toBe(0);
+    t.streams[0]!.push(progress({ status: 'idle', phase: 'watching', indexed: 100 }));
+    await settle();
+    expect(t.shown).toEqual([0, 30, null]);
+    expect(t.finished()).toBe(1);
+    t.w.stop();
+  });
+
+  it('watchWhileConnected: follows while connected, lets go when the daemon goes away, stops for good when ended', async () => {
+    const t = watch();
+    let status: DisplayStatus = { state: 'checking' };
+    const listeners = new Set<(s: DisplayStatus) => void>();
+    const monitor = {
+      get status() {
+        return status;
+      },
+      subscribe: (listener: (s: DisplayStatus) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const announce = (next: DisplayStatus) => {
+      status = next;
+      for (const listener of listeners) listener(next);
+    };
+    t.set(progress({ indexed: 4 }));
+    const end = watchWhileConnected(t.w, monitor);
+    await settle();
+    expect(t.checks()).toBe(0);
+    announce({ state: 'connected', url: 'http://127.0.0.1:1', version: '1.0.0' });
+    await settle();
+    expect(t.shown).toEqual([4]);
+    // A later health check says connected again: still the one stream.
+    announce(status);
+    await settle();
+    expect(t.streams).toHaveLength(1);
+    announce({ state: 'unreachable', reason: { code: 'refused', url: 'http://127.0.0.1:1' } });
+    await settle();
+    expect(t.streams[0]!.aborted()).toBe(true);
+    expect(t.shown).toEqual([4, null]);
+    end();
+    expect(listeners.size).toBe(0);
+    expect(t.timers.pending).toHaveLength(0);
+  });
+});
+
+describe('the status bar’s words for an index run', () => {
+  const i18n = (language: 'en' | 'ja') => {
+    const i = new I18n(() => language);
+    i.apply('auto');
+    return i;
+  };
+
+  it('files done of files found, written with the language’s digit grouping, in English and Japanese', () => {
+    const run = progress({ seen: 13_415, indexed: 1_000, unchanged: 234 });
+    const en = indexStatusText(run, i18n('en').t, 'en');
+    expect(en).toMatchObject({ kind: 'indexing', label: 'Hisho: indexing 1,234 / 13,415' });
+    expect(en.detail).toContain('1,234 of 13,415 files');
+    expect(indexStatusText(run, i18n('ja').t, 'ja').label).toBe('Hisho: 索引作成中 1,234 / 13,415');
+  });
+
+  it('while the files are still being found, no counts', () => {
+    expect(indexStatusText(progress({ phase: 'scanning', seen: 50 }), i18n('en').t, 'en').label).toBe('Hisho: indexing…');
+    expect(indexStatusText(progress({ seen: 0 }), i18n('ja').t, 'ja').label).toBe('Hisho: 索引作成中…');
   });
 });

@@ -4,25 +4,17 @@
  * the daemon tests' scripted one, failing on any call it was not scripted for.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { secretBox } from '../../daemon/src/ai/secrets';
-import { MemoryCacheStore } from '../../daemon/src/cache/memory';
-import { ensureLocalUser } from '../../daemon/src/db/local-user';
-import { createApp } from '../../daemon/src/server/app';
-import { VaultIndexer } from '../../daemon/src/vault/indexer';
-import { FakeWatcher } from '../../daemon/src/vault/watcher';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../../daemon/test/helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
-import { registerVaultRow, tempVault, type TempVault } from '../../daemon/test/vault/helpers';
+import { indexOnce, registerVaultRow, tempVault, type TempVault } from '../../daemon/test/vault/helpers';
 import { AssistantsApi } from '../src/daemon/assistants-client';
 import { DaemonClient, DaemonError, isAbort } from '../src/daemon/client';
 import { isNotConfigured, LibrarianApi } from '../src/daemon/librarian-client';
 import type { AskEvent } from '../src/daemon/librarian-schemas';
 import { NEW_CHAT, reduceChat, type ChatState } from '../src/views/librarian/chat/chat-state';
-
-const TOKEN = 'plugin-test-token-0123456789abcdef0123456789';
 
 const FILES: Record<string, string> = {
   'Meetings/定例会議.md': '---\ntags: [会議]\n---\n# 定例会議\n\n議事録：来週までに予算案を提出する。担当は田中さん。\n',
@@ -42,7 +34,7 @@ async function refusal(promise: Promise<unknown>): Promise<DaemonError> {
 
 describe.each(testDatabaseTargets())('the librarian client against the daemon on $kind', (target) => {
   let database: TestDatabase;
-  let server: ServerType;
+  let daemon: ServedTestApp;
   let vault: TempVault;
   let vaultId: string;
   let api: LibrarianApi;
@@ -71,30 +63,10 @@ describe.each(testDatabaseTargets())('the librarian client against the daemon on
     vault = await tempVault(FILES);
     const id = await registerVaultRow(database.db, vault.root, { templateFolder: null });
     vaultId = String(id);
-    const indexer = new VaultIndexer({ db: database.db, vaultId: id, root: vault.root, filter: { fileExtensions: ['.md'], excludedFolders: [] }, watch: new FakeWatcher().watch });
-    await indexer.start();
-    await indexer.idle();
-    await indexer.stop();
+    await indexOnce(database.db, id, vault.root);
 
-    let port = 0;
-    const log = () => undefined;
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log,
-      secrets: secretBox(randomBytes(32)),
-      models: model.factory(),
-    });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    const client = new DaemonClient({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, fetch });
+    daemon = await serveTestApp(database, { secrets: secretBox(randomBytes(32)), models: model.factory() });
+    const client = new DaemonClient({ baseUrl: daemon.url, token: TEST_TOKEN, fetch });
     api = new LibrarianApi(client);
     assistants = new AssistantsApi(client);
   });
@@ -102,7 +74,7 @@ describe.each(testDatabaseTargets())('the librarian client against the daemon on
   afterEach(() => model.verify());
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await daemon?.close();
     await database?.dispose();
     await vault?.dispose();
   });
@@ -193,15 +165,17 @@ describe.each(testDatabaseTargets())('the librarian client against the daemon on
     expect(missing.reason).toMatchObject({ code: 'http-error', status: 404 });
   });
 
-  it('lists the templates once the vault’s template folder is set', async () => {
-    expect(await api.templates(vaultId)).toEqual({ folder: null, folderExists: false, templates: [] });
+  it('lists the templates of Obsidian’s folder (in the config folder named) until the vault’s own is set', async () => {
+    const daily = { folder: 'Templates', folderExists: true, templates: [{ name: 'Daily', path: 'Templates/Daily.md', content: FILES['Templates/Daily.md'] }] };
+    await vault.write('.vault-config/templates.json', JSON.stringify({ folder: 'Templates' }));
+    expect(await api.templates(vaultId, '.vault-config')).toEqual(daily);
+    await api.setTemplateFolder(vaultId, 'Nope');
+    expect(await api.templates(vaultId, '.vault-config')).toEqual({ folder: 'Nope', folderExists: false, templates: [] });
     await api.setTemplateFolder(vaultId, 'Templates');
-    expect(await api.templates(vaultId)).toEqual({
-      folder: 'Templates',
-      folderExists: true,
-      templates: [{ name: 'Daily', path: 'Templates/Daily.md', content: FILES['Templates/Daily.md'] }],
-    });
+    expect(await api.templates(vaultId)).toEqual(daily);
     const bad = await refusal(api.setTemplateFolder(vaultId, '../outside'));
     expect(bad.reason).toMatchObject({ code: 'http-error', status: 400 });
+    const badConfig = await refusal(api.templates(vaultId, '../config'));
+    expect(badConfig.reason).toMatchObject({ code: 'http-error', status: 400 });
   });
 });

@@ -8,7 +8,8 @@ import { isLoopback } from '../src/daemon/loopback';
 import { errorSentence } from '../src/views/librarian/error-text';
 import { keyIntent, navigate } from '../src/views/librarian/nav';
 import { EMPTY_QUERY, folderOf, hasQuery, normalizeTag, queryKey, searchParams, tagRows, type LibrarianQuery } from '../src/views/librarian/query';
-import { SearchRunner, type FetchPage, type Schedule, type SearchPage, type SearchState } from '../src/views/librarian/search-runner';
+import type { Schedule } from '../src/schedule';
+import { SearchRunner, type FetchPage, type SearchPage, type SearchState } from '../src/views/librarian/search-runner';
 import { snippetParts } from '../src/views/librarian/snippet';
 
 const t: Translate = (key, vars) => format(en[key], vars);

@@ -5,24 +5,19 @@
  * illegal transition, 400 with the fields named), the comparison drawn from the daemon's diff, the
  * note rendered from the daemon's note data, and the notifications a draft raises.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCacheStore } from '../../daemon/src/cache/memory';
-import { ensureLocalUser } from '../../daemon/src/db/local-user';
-import { createApp } from '../../daemon/src/server/app';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../../daemon/test/helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
 import type { PlanDetail } from '../../shared/contracts/plans';
 import { PLAN_NOTE_END, PLAN_NOTE_START, renderPlanNote } from '../../shared/plans/note';
+import { AssistantsApi } from '../src/daemon/assistants-client';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { fieldIssuesOf, planConflictOf, PlansApi } from '../src/daemon/plans-client';
 import { decisionRequest, emptyDecision } from '../src/views/plans/decision';
 import { diffView } from '../src/views/plans/diff-model';
 import { createBody, emptyPlanForm, formFromPlan, inputKey, placeIssues, updateBody, type PlanForm } from '../src/views/plans/form';
 import { actionButtons, groupByStatus } from '../src/views/plans/model';
-
-const TOKEN = 'plans-client-token-0123456789abcdef0123456789';
 
 /** The error a call ended with (the test fails if it succeeded). */
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -55,49 +50,25 @@ function launchForm(): PlanForm {
 
 describe.each(testDatabaseTargets())('plans client against the daemon on $kind', (target) => {
   let database: TestDatabase;
-  let server: ServerType;
+  let daemon: ServedTestApp;
   let baseUrl: string;
   let plans: PlansApi;
   const model = new ScriptedModel();
 
-  /** The assistants API is not the pane's; the test files one assistant the plans go under. */
-  async function createAssistant(name: string): Promise<number> {
-    const response = await fetch(`${baseUrl}/api/v1/assistants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, provider: 'openai_compatible', model: 'llama3.2' }),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { id: number }).id;
-  }
-
   beforeAll(async () => {
     database = await target.open();
-    let port = 0;
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log: () => undefined,
-      models: model.factory(),
-    });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    baseUrl = `http://127.0.0.1:${port}`;
-    plans = new PlansApi(new DaemonClient({ baseUrl, token: TOKEN, fetch, timeoutMs: 20_000 }));
-    await createAssistant('計画係');
+    daemon = await serveTestApp(database, { models: model.factory() });
+    baseUrl = daemon.url;
+    const client = new DaemonClient({ baseUrl, token: TEST_TOKEN, fetch, timeoutMs: 20_000 });
+    plans = new PlansApi(client);
+    // The assistant the plans go under, filed as the settings tab does.
+    await new AssistantsApi(client).create({ name: '計画係', provider: 'openai_compatible', model: 'llama3.2' });
   });
 
   afterEach(() => model.verify());
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await daemon?.close();
     await database?.dispose();
   });
 
@@ -220,7 +191,7 @@ describe.each(testDatabaseTargets())('plans client against the daemon on $kind',
     });
     const drafted = await fetch(`${baseUrl}/api/v1/plans/draft`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: '来月の引っ越しを計画して' }),
     });
     expect(drafted.status).toBe(201);

@@ -5,14 +5,11 @@
  * fields and assignee, dependencies), the answers it handles itself (409 stale_update and
  * illegal_transition, the cycle named by dependency_cycle), the summary counts and the history.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCacheStore } from '../../daemon/src/cache/memory';
-import { ensureLocalUser } from '../../daemon/src/db/local-user';
-import { createApp } from '../../daemon/src/server/app';
 import { workflowSummaryRefresher, type SummaryRefresher } from '../../daemon/src/workflows/summary-refresher';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../../daemon/test/helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../../daemon/test/helpers/databases';
+import { AssistantsApi } from '../src/daemon/assistants-client';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
 import { PlansApi } from '../src/daemon/plans-client';
 import { dependencyCycleOf, workflowConflictOf, WorkflowsApi } from '../src/daemon/workflows-client';
@@ -22,7 +19,6 @@ import { decisionRequest, emptyDecision } from '../src/views/plans/decision';
 import { createBody, emptyPlanForm } from '../src/views/plans/form';
 import { describeCycle, historyLines, taskButtons, taskChanges, taskForm, workflowButtons } from '../src/views/workflows/model';
 
-const TOKEN = 'workflows-client-token-0123456789abcdef01234567';
 const en = new I18n(() => 'en');
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -37,23 +33,12 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 describe.each(testDatabaseTargets())('workflows client against the daemon on $kind', (target) => {
   let database: TestDatabase;
   let summary: SummaryRefresher;
-  let server: ServerType;
-  let baseUrl: string;
+  let daemon: ServedTestApp;
   let plans: PlansApi;
   let workflows: WorkflowsApi;
   let planner = 0;
   let researcher = 0;
   const refreshErrors: unknown[] = [];
-
-  async function createAssistant(name: string): Promise<number> {
-    const response = await fetch(`${baseUrl}/api/v1/assistants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, provider: 'openai_compatible', model: 'llama3.2' }),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { id: number }).id;
-  }
 
   /** A plan with three milestones, taken to review and approved as the approve form sends it. */
   async function approvedPlan(title: string, createWorkflow: boolean) {
@@ -79,33 +64,20 @@ describe.each(testDatabaseTargets())('workflows client against the daemon on $ki
 
   beforeAll(async () => {
     database = await target.open();
-    let port = 0;
     summary = workflowSummaryRefresher(database.db, (e) => refreshErrors.push(e));
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log: () => undefined,
-      workflowSummary: summary,
-    });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    baseUrl = `http://127.0.0.1:${port}`;
-    const client = new DaemonClient({ baseUrl, token: TOKEN, fetch, timeoutMs: 20_000 });
+    daemon = await serveTestApp(database, { workflowSummary: summary });
+    const client = new DaemonClient({ baseUrl: daemon.url, token: TEST_TOKEN, fetch, timeoutMs: 20_000 });
     plans = new PlansApi(client);
     workflows = new WorkflowsApi(client);
+    // The assistants plans and tasks go under, filed as the settings tab does.
+    const assistants = new AssistantsApi(client);
+    const createAssistant = async (name: string) => (await assistants.create({ name, provider: 'openai_compatible', model: 'llama3.2' })).id;
     planner = await createAssistant('計画係');
     researcher = await createAssistant('調査係');
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await daemon?.close();
     await summary?.close();
     await database?.dispose();
   });

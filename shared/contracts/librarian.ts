@@ -4,6 +4,7 @@ import { conversationSchema, messageSchema } from './conversations';
 import { endpoint } from './endpoint';
 import { id, idParams, nonEmptyPatch, optionalText, text, timestamp } from './fields';
 import { listOf, pageQuerySchema } from './list';
+import { configDirParam } from './vaults';
 
 /**
  * The librarian AI (司書AI, issue 4 item 4): its settings, asking questions answered from the
@@ -264,7 +265,11 @@ export type LinkSuggestions = z.output<typeof linkSuggestionsSchema>;
 
 export const templateListSchema = z.object({
   vault: id,
-  /** The vault's template folder (vault settings `templateFolder`); null when none is set. */
+  /**
+   * The folder listed: the vault's `templateFolder` when set, else the folder of Obsidian's core
+   * Templates plugin (`<configDir>/templates.json`), else `templates`; null only for a set folder
+   * that cannot be used (outside the vault).
+   */
   folder: z.string().nullable(),
   /** False when the folder is set but missing on disk. */
   folderExists: z.boolean(),
@@ -300,5 +305,5 @@ export const librarianEndpoints = {
   categorize: endpoint({ method: 'post', path: '/librarian/categorize', tag: 'librarian', summary: "Categorize a note by the vault's category mappings", body: noteToolSchema, response: categorizeSchema }),
   summarize: endpoint({ method: 'post', path: '/librarian/summarize', tag: 'librarian', summary: 'Summarize a note', body: noteToolSchema, response: summarySchema }),
   suggestLinks: endpoint({ method: 'post', path: '/librarian/links', tag: 'librarian', summary: 'Notes that should link with a note, each with a reason', body: noteToolSchema, response: linkSuggestionsSchema }),
-  templates: endpoint({ method: 'get', path: '/templates', tag: 'librarian', summary: "The templates in the vault's template folder, with their content", query: z.object({ vault: vaultParam }), response: templateListSchema }),
+  templates: endpoint({ method: 'get', path: '/templates', tag: 'librarian', summary: "The templates in the vault's template folder, with their content", query: z.object({ vault: vaultParam, configDir: configDirParam }), response: templateListSchema }),
 };

@@ -21,6 +21,7 @@ import {
 import { endpoint } from './endpoint';
 import { id, idParams, optionalText, text, timestamp } from './fields';
 import { listOf, pageQuerySchema } from './list';
+import { configDirParam } from './vaults';
 
 export const PLAN_STATUSES = ['draft', 'submitted', 'under_review', 'approved', 'rejected', 'revision_requested'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
@@ -225,6 +226,8 @@ export const PLAN_TEMPLATE_FILE = 'hisho-plan.md';
 export const planNoteQuerySchema = z.object({
   /** The vault whose template folder may hold PLAN_TEMPLATE_FILE; without it the default template is used. */
   vaultId: positive('vaultId').optional(),
+  /** That vault's Obsidian config folder, where its template folder may be set (see configDirParam). */
+  configDir: configDirParam,
 });
 export const planNoteDataSchema = z.object({
   plan: planDetailSchema,

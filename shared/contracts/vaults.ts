@@ -28,12 +28,26 @@ export const indexProgressSchema = z.object({
 });
 export type IndexProgress = z.output<typeof indexProgressSchema>;
 
+/**
+ * The name of the vault's Obsidian config folder (Obsidian's `app.vault.configDir`; `.obsidian`
+ * unless renamed), where the daemon reads the core Templates plugin's folder. A name, not a path.
+ */
+export const configDirParam = z
+  .string()
+  .trim()
+  .min(1, 'configDir must not be empty')
+  .max(255, 'configDir must be at most 255 characters')
+  .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..', 'configDir must be the name of the vault’s config folder, such as ".obsidian", not a path')
+  .optional()
+  .describe("Obsidian's config folder in the vault (app.vault.configDir); .obsidian when left out");
+
 export const vaultSchema = z.object({
   id,
   path: z.string(),
   enabled: z.boolean(),
   fileExtensions: z.array(z.string()),
   excludedFolders: z.array(z.string()),
+  /** Hisho's own template folder; null: not set, Obsidian's Templates folder is used (else `templates`). */
   templateFolder: z.string().nullable(),
   categoryMappings: jsonObject,
   status: z.enum(VAULT_STATUSES),

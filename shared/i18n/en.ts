@@ -17,6 +17,10 @@ export const en = {
   'status.tooltip.startable': '{reason} Click to start the daemon.',
   'status.tooltip.unauthorized': 'The daemon refused the token. Check the token in the plugin settings, or clear it to use the one on this computer. Click to check again.',
   'status.tooltip.checking': 'Checking the connection to the Hisho daemon…',
+  'status.indexing': 'Hisho: indexing {done} / {total}',
+  'status.indexing.scanning': 'Hisho: indexing…',
+  'status.tooltip.indexing': 'The Hisho daemon is indexing this vault: {done} of {total} files. Searches find more when it is done. Click to open the librarian.',
+  'status.tooltip.indexing.scanning': 'The Hisho daemon is indexing this vault: looking for changes. Click to open the librarian.',
 
   'degraded.cache': 'The cache is down.',
   'degraded.database': 'The database is down.',

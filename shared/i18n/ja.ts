@@ -15,6 +15,10 @@ export const ja: Messages = {
   'status.tooltip.startable': '{reason} クリックでデーモンを起動します。',
   'status.tooltip.unauthorized': 'デーモンがトークンを受け付けませんでした。プラグイン設定のトークンを確認するか、空欄にしてこのコンピューターのトークンを使ってください。クリックで再確認します。',
   'status.tooltip.checking': 'Hisho デーモンへの接続を確認しています…',
+  'status.indexing': 'Hisho: 索引作成中 {done} / {total}',
+  'status.indexing.scanning': 'Hisho: 索引作成中…',
+  'status.tooltip.indexing': 'Hisho デーモンがこの保管庫の索引を作成しています（{total} 件中 {done} 件）。完了すると検索で見つかるノートが増えます。クリックで司書AIを開きます。',
+  'status.tooltip.indexing.scanning': 'Hisho デーモンがこの保管庫の索引を作成しています（変更を確認中）。クリックで司書AIを開きます。',
 
   'degraded.cache': 'キャッシュが停止しています。',
   'degraded.database': 'データベースが停止しています。',

@@ -1,6 +1,6 @@
 /**
  * The templates of a vault: the Markdown files under its template folder (vault settings
- * `templateFolder`), read from disk as written — frontmatter and `{{placeholders}}` included, which
+ * `templateFolder`, else Obsidian's: vault/template-folder.ts), read from disk as written — frontmatter and `{{placeholders}}` included, which
  * the index does not keep. The plugin fills them with shared/templates/render.ts and creates the
  * note through Obsidian; the daemon only reads.
  */
@@ -24,8 +24,7 @@ export interface TemplateFolder {
 }
 
 /** "/Templates/" → "Templates"; null for an empty folder or one that leaves the vault ("../x"). */
-function cleanFolder(folder: string | null): string | null {
-  if (folder === null) return null;
+function cleanFolder(folder: string): string | null {
   const f = folder.normalize('NFC').replace(/\\/g, '/').trim().replace(/^\/+|\/+$/g, '');
   if (!f || f.split('/').some((part) => part === '..')) return null;
   return f;
@@ -45,9 +44,9 @@ async function walk(dir: string, rel: string, out: Array<{ abs: string; rel: str
   }
 }
 
-export async function listTemplates(vaultRoot: string, templateFolder: string | null): Promise<TemplateFolder> {
+export async function listTemplates(vaultRoot: string, templateFolder: string): Promise<TemplateFolder> {
   const folder = cleanFolder(templateFolder);
-  if (folder === null) return { folder: templateFolder === null || templateFolder.trim() === '' ? null : templateFolder, folderExists: false, templates: [] };
+  if (folder === null) return { folder: templateFolder.trim() === '' ? null : templateFolder, folderExists: false, templates: [] };
   const root = await realpath(vaultRoot).catch(() => vaultRoot);
   const dir = path.join(root, ...folder.split('/'));
   const real = await realpath(dir).catch(() => undefined);

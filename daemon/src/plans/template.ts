@@ -1,7 +1,7 @@
 /**
  * The vault's own plan template: PLAN_TEMPLATE_FILE in the vault's template folder
- * (obsidian_integration_settings.template_folder). The daemon only reads it (it never writes the
- * vault); the plugin renders the note with it.
+ * (obsidian_integration_settings.template_folder, else Obsidian's: vault/template-folder.ts). The
+ * daemon only reads it (it never writes the vault); the plugin renders the note with it.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,17 +10,19 @@ import { PLAN_TEMPLATE_FILE } from '../../../shared/contracts/plans';
 import type { Db } from '../db/drivers';
 import { obsidianIntegrationSettings } from '../db/schema';
 import { ApiError, notFound } from '../server/errors';
+import { resolveTemplateFolder } from '../vault/template-folder';
 
 /** Larger templates are refused (a template is a page of Markdown, not a book). */
 export const MAX_TEMPLATE_BYTES = 256 * 1024;
 
-export async function readPlanTemplate(db: Db, vaultId: number): Promise<{ path: string; content: string } | null> {
+/** `configDir`: the vault's Obsidian config folder, where Obsidian's template folder is read when Hisho has none set. */
+export async function readPlanTemplate(db: Db, vaultId: number, configDir?: string): Promise<{ path: string; content: string } | null> {
   const [vault] = await db
     .select({ vaultPath: obsidianIntegrationSettings.vaultPath, templateFolder: obsidianIntegrationSettings.templateFolder })
     .from(obsidianIntegrationSettings)
     .where(eq(obsidianIntegrationSettings.id, vaultId));
   if (!vault) throw notFound('Vault', vaultId);
-  const folder = vault.templateFolder?.replace(/^[\\/]+|[\\/]+$/g, '');
+  const folder = (await resolveTemplateFolder(vault.vaultPath, vault.templateFolder, configDir)).replace(/^[\\/]+|[\\/]+$/g, '');
   if (!folder) return null;
   const relative = `${folder.replace(/\\/g, '/')}/${PLAN_TEMPLATE_FILE}`;
   const full = path.resolve(vault.vaultPath, relative);

@@ -165,7 +165,8 @@ export class VaultService {
     const vaultPath = await canonicalVaultPath(inputPath);
     const inserted = await this.o.db
       .insert(obsidianIntegrationSettings)
-      .values({ vaultPath, syncStatus: 'idle', fileExtensions: ['.md'] })
+      // No template folder of Hisho's own: Obsidian's Templates folder is used (vault/template-folder.ts).
+      .values({ vaultPath, syncStatus: 'idle', fileExtensions: ['.md'], templateFolder: null })
       .onConflictDoNothing({ target: obsidianIntegrationSettings.vaultPath })
       .returning();
     const created = inserted.length > 0;

@@ -4,12 +4,8 @@
  * stream of the daemon's app served on a socket; and every bad input answered with a clear 4xx.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_PREFIX } from '../../../shared/contracts';
 import { discussionNoteSchema, discussionSchema } from '../../../shared/contracts/discussions';
 import { defaultModelFactory } from '../../src/ai/assistants';
 import { secretBox } from '../../src/ai/secrets';
@@ -17,9 +13,8 @@ import { MemoryCacheStore } from '../../src/cache/memory';
 import { discussionMessages } from '../../src/db/schema';
 import { DiscussionEngine, type EngineCheckpoints } from '../../src/discussions/engine';
 import { ensureLocalUser } from '../../src/db/local-user';
-import { createApp } from '../../src/server/app';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../ai/protocol-server';
-import { TEST_TOKEN } from '../helpers/app';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
 import { createVault } from '../search/fixtures';
 import { api, createHarness, gate, holdBeforeStep, parseSse, say, type Harness } from './harness';
@@ -28,7 +23,7 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
   describe('a whole discussion through the provider protocol server, watched over SSE', () => {
     let database: TestDatabase;
     let provider: ProtocolServer;
-    let server: Server;
+    let server: ServedTestApp;
     let engine: DiscussionEngine;
     let base: string;
     const checkpoints: EngineCheckpoints = {};
@@ -42,18 +37,13 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
       const secrets = secretBox(randomBytes(32));
       const log = () => undefined;
       engine = new DiscussionEngine({ db: database.db, cache, models: defaultModelFactory(log), secrets, log, localUserId, checkpoints: { beforeStep: (id, s) => checkpoints.beforeStep?.(id, s) } });
-      let port = 0;
-      const app = createApp({ database, cache, token: TEST_TOKEN, port: () => port, version: 'test', startedAt: Date.now(), localUserId, log, secrets, discussions: engine });
-      server = await new Promise<Server>((resolve) => {
-        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
-      });
-      port = (server.address() as AddressInfo).port;
-      base = `http://127.0.0.1:${port}${API_PREFIX}`;
+      server = await serveTestApp(database, { cache, secrets, discussions: engine });
+      base = server.api;
     });
     afterEach(() => provider.verify());
     afterAll(async () => {
       engine?.kill();
-      await new Promise((resolve) => server?.close(resolve));
+      await server?.close();
       await provider?.close();
       await database?.dispose();
     });

@@ -10,12 +10,10 @@ import { askEventSchemas } from '../../../shared/contracts/librarian';
 import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import type { obsidianIntegrationSettings } from '../../src/db/schema';
-import { VaultIndexer } from '../../src/vault/indexer';
-import { FakeWatcher } from '../../src/vault/watcher';
 import { ScriptedModel } from '../ai/scripted-model';
 import { createTestApp, type TestApp } from '../helpers/app';
 import type { TestDatabaseTarget } from '../helpers/databases';
-import { registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
+import { indexOnce, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
 
 export const api = (path: string) => `${API_PREFIX}${path}`;
 
@@ -46,10 +44,7 @@ export interface LibrarianFixture {
 export async function indexVault(t: TestApp, files: Record<string, string>, extra: Partial<typeof obsidianIntegrationSettings.$inferInsert> = {}): Promise<{ vault: TempVault; vaultId: number }> {
   const vault = await tempVault(files);
   const vaultId = await registerVaultRow(t.database.db, vault.root, extra);
-  const indexer = new VaultIndexer({ db: t.database.db, vaultId, root: vault.root, filter: { fileExtensions: ['.md'], excludedFolders: [] }, watch: new FakeWatcher().watch });
-  await indexer.start();
-  await indexer.idle();
-  await indexer.stop();
+  await indexOnce(t.database.db, vaultId, vault.root);
   return { vault, vaultId };
 }
 

@@ -4,28 +4,20 @@
  * speaks the wire protocol from a script and fails on anything unscripted.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_PREFIX } from '../../../shared/contracts';
 import { secretBox } from '../../src/ai/secrets';
-import { MemoryCacheStore } from '../../src/cache/memory';
-import { ensureLocalUser } from '../../src/db/local-user';
 import { messages } from '../../src/db/schema';
-import { createApp } from '../../src/server/app';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../ai/protocol-server';
-import { TEST_TOKEN } from '../helpers/app';
+import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../helpers/app';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
-import { registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
-import { VaultIndexer } from '../../src/vault/indexer';
-import { FakeWatcher } from '../../src/vault/watcher';
+import { indexOnce, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
 import { parseAskEvents, VAULT_FILES } from './helpers';
 
 describe('the librarian through a provider’s wire protocol, over real HTTP', () => {
   let database: TestDatabase;
   let provider: ProtocolServer;
-  let daemon: ServerType;
+  let daemon: ServedTestApp;
   let vault: TempVault;
   let base = '';
   const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
@@ -34,28 +26,9 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
     database = await testDatabaseTargets()[0]!.open();
     provider = await startProtocolServer();
     vault = await tempVault(VAULT_FILES);
-    const vaultId = await registerVaultRow(database.db, vault.root);
-    const indexer = new VaultIndexer({ db: database.db, vaultId, root: vault.root, filter: { fileExtensions: ['.md'], excludedFolders: [] }, watch: new FakeWatcher().watch });
-    await indexer.start();
-    await indexer.idle();
-    await indexer.stop();
-    let port = 0;
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TEST_TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId: await ensureLocalUser(database.db),
-      log: () => undefined,
-      secrets: secretBox(randomBytes(32)),
-    });
-    daemon = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (daemon.address() as AddressInfo).port;
-    base = `http://127.0.0.1:${port}${API_PREFIX}`;
+    await indexOnce(database.db, await registerVaultRow(database.db, vault.root), vault.root);
+    daemon = await serveTestApp(database, { secrets: secretBox(randomBytes(32)) });
+    base = daemon.api;
     const assistant = await (
       await fetch(`${base}/assistants`, { method: 'POST', headers, body: JSON.stringify({ name: 'Local', provider: 'openai_compatible', model: 'llama3.2', settings: { baseUrl: `${provider.url}/v1` } }) })
     ).json();
@@ -64,7 +37,7 @@ describe('the librarian through a provider’s wire protocol, over real HTTP', (
   });
   afterEach(() => provider.verify());
   afterAll(async () => {
-    await new Promise((resolve) => daemon?.close(resolve));
+    await daemon?.close();
     await provider?.close();
     await database?.dispose();
     await vault?.dispose();

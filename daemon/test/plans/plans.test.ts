@@ -334,6 +334,27 @@ describe.each(testDatabaseTargets())('plans API on $kind', (target) => {
       expect(note).toContain(`まだありません。\n${PLAN_NOTE_END}`);
     });
 
+    it('a vault without a template folder of Hisho’s own takes the plan template from Obsidian’s, in the config folder named', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'hisho-plan-obsidian-'));
+      try {
+        const [vault] = await t.database.db.insert(obsidianIntegrationSettings).values({ vaultPath: dir, templateFolder: null }).returning();
+        await mkdir(path.join(dir, '.config'));
+        await writeFile(path.join(dir, '.config', 'templates.json'), JSON.stringify({ folder: '雛形' }));
+        await mkdir(path.join(dir, '雛形'));
+        await writeFile(path.join(dir, '雛形', 'hisho-plan.md'), '# {{title}}\n');
+        const plan = await createPlan(t);
+        const note = async (query: string) => planNoteDataSchema.parse((await t.json('GET', api(`/plans/${plan.id}/note?vaultId=${vault!.id}${query}`))).body).template;
+        expect(await note('&configDir=.config')).toEqual({ path: '雛形/hisho-plan.md', content: '# {{title}}\n' });
+        // Without the name, `.obsidian`, which this vault does not have: the default folder, no template there.
+        expect(await note('')).toBeNull();
+        const bad = await t.json('GET', api(`/plans/${plan.id}/note?vaultId=${vault!.id}&configDir=..`));
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toContain('configDir');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('follows the preferred language and refuses unknown vaults and oversized templates', async () => {
       const plan = await createPlan(t);
       expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);

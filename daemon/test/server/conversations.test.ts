@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
@@ -13,9 +11,7 @@ import type { CacheStore } from '../../src/cache/store';
 import { aiAssistants, messages, roles } from '../../src/db/schema';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../ai/protocol-server';
 import { ScriptedModel } from '../ai/scripted-model';
-import { ensureLocalUser } from '../../src/db/local-user';
-import { createApp } from '../../src/server/app';
-import { createTestApp, TEST_TOKEN, type TestApp } from '../helpers/app';
+import { createTestApp, serveTestApp, TEST_TOKEN, type TestApp } from '../helpers/app';
 import { testCacheTargets, waitFor } from '../helpers/caches';
 import { testDatabaseTargets } from '../helpers/databases';
 
@@ -383,27 +379,10 @@ describe('a real socket closed mid-reply', () => {
   it('cancels the model call and stores the reply as incomplete', async () => {
     const database = await testDatabaseTargets()[0]!.open();
     const model = new ScriptedModel();
-    const localUserId = await ensureLocalUser(database.db);
-    let port = 0;
-    const app = createApp({
-      database,
-      cache: new MemoryCacheStore(),
-      token: TEST_TOKEN,
-      port: () => port,
-      version: 'test',
-      startedAt: Date.now(),
-      localUserId,
-      log: () => undefined,
-      secrets: secretBox(randomBytes(32)),
-      models: model.factory(),
-    });
-    const server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
+    const server = await serveTestApp(database, { secrets: secretBox(randomBytes(32)), models: model.factory() });
     try {
       const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
-      const base = `http://127.0.0.1:${port}${API_PREFIX}`;
+      const base = server.api;
       const a = await (await fetch(`${base}/assistants`, { method: 'POST', headers, body: JSON.stringify({ name: 'L', provider: 'openai_compatible', model: 'llama3.2' }) })).json();
       const c = await (await fetch(`${base}/conversations`, { method: 'POST', headers, body: JSON.stringify({ assistantId: a.id }) })).json();
       model.script({ call: 'stream', reply: { chunks: ['streaming '], then: 'hang' } });
@@ -420,7 +399,7 @@ describe('a real socket closed mid-reply', () => {
       // The daemon keeps serving.
       expect((await fetch(`${base}/health`)).status).toBe(200);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await database.dispose();
     }
   });

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
 import { parseQuery } from '../../src/search/query';
 import { searchNotes } from '../../src/search/search';
-import { VaultIndexer } from '../../src/vault/indexer';
-import { watchFolders } from '../../src/vault/watcher';
-import { errorRows, eventually, noteByPath, notePaths, registerVaultRow, tempVault, type TempVault } from './helpers';
+import type { VaultIndexer } from '../../src/vault/indexer';
+import { errorRows, eventually, noteByPath, notePaths, registerVaultRow, startWatchedIndexer, tempVault, type TempVault } from './helpers';
 
 const NFC_NAME = '📘Templaterの普段使いテンプレートを再作成.md';
 const NFD_NAME = NFC_NAME.normalize('NFD');
@@ -31,17 +30,7 @@ describe.each(testDatabaseTargets())('NFD file names on $kind', (target) => {
       'plain.md': 'plain',
     });
     vaultId = await registerVaultRow(database.db, vault.root);
-    indexer = new VaultIndexer({
-      db: database.db,
-      vaultId,
-      root: vault.root,
-      filter: { fileExtensions: ['.md'], excludedFolders: [] },
-      watch: watchFolders,
-      debounceMs: 50,
-      rootPollMs: 100,
-    });
-    await indexer.start();
-    await indexer.idle();
+    indexer = await startWatchedIndexer(database.db, vaultId, vault.root);
   });
   afterAll(async () => {
     await indexer?.stop();
@@ -107,17 +96,7 @@ describe.each(testDatabaseTargets())('NFD file names on $kind', (target) => {
 
   it('a restart finds everything unchanged (nothing read again)', async () => {
     await indexer.stop();
-    indexer = new VaultIndexer({
-      db: database.db,
-      vaultId,
-      root: vault.root,
-      filter: { fileExtensions: ['.md'], excludedFolders: [] },
-      watch: watchFolders,
-      debounceMs: 50,
-      rootPollMs: 100,
-    });
-    await indexer.start();
-    await indexer.idle();
+    indexer = await startWatchedIndexer(database.db, vaultId, vault.root);
     expect(indexer.parses).toBe(0);
     expect(indexer.getProgress().failed).toBe(0);
   });

@@ -1,10 +1,12 @@
-/** Temporary vault folders and database reads for the vault tests. */
+/** Temporary vault folders, indexers over them, and database reads for the vault tests. */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/database';
 import { noteLinks, notes, obsidianIntegrationSettings, vaultIndexErrors } from '../../src/db/schema';
+import { VaultIndexer } from '../../src/vault/indexer';
+import { FakeWatcher, watchFolders } from '../../src/vault/watcher';
 
 export interface TempVault {
   root: string;
@@ -35,6 +37,25 @@ export async function registerVaultRow(db: Db, root: string, extra: Partial<type
     .values({ vaultPath: root, fileExtensions: ['.md'], ...extra })
     .returning({ id: obsidianIntegrationSettings.id });
   return row!.id;
+}
+
+/**
+ * An indexer of the vault's Markdown files with the real watcher and short delays (so a test sees
+ * a change within a fraction of a second), started and caught up with the folder; the test stops it.
+ */
+export async function startWatchedIndexer(db: Db, vaultId: number, root: string, excludedFolders: string[] = []): Promise<VaultIndexer> {
+  const indexer = new VaultIndexer({ db, vaultId, root, filter: { fileExtensions: ['.md'], excludedFolders }, watch: watchFolders, debounceMs: 50, rootPollMs: 100 });
+  await indexer.start();
+  await indexer.idle();
+  return indexer;
+}
+
+/** Indexes the vault's Markdown files once (a watcher that reports nothing) and stops: the index as the daemon would leave it. */
+export async function indexOnce(db: Db, vaultId: number, root: string): Promise<void> {
+  const indexer = new VaultIndexer({ db, vaultId, root, filter: { fileExtensions: ['.md'], excludedFolders: [] }, watch: new FakeWatcher().watch });
+  await indexer.start();
+  await indexer.idle();
+  await indexer.stop();
 }
 
 export async function notePaths(db: Db, vaultId: number): Promise<string[]> {

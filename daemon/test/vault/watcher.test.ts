@@ -8,9 +8,9 @@ import { mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } fr
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets, type TestDatabase } from '../helpers/databases';
-import { VaultIndexer } from '../../src/vault/indexer';
-import { folderWatcher, watchFolders, type Watch, type WatchEvent } from '../../src/vault/watcher';
-import { eventually, noteByPath, notePaths, registerVaultRow, tempVault, type TempVault } from './helpers';
+import type { VaultIndexer } from '../../src/vault/indexer';
+import { folderWatcher, type Watch, type WatchEvent } from '../../src/vault/watcher';
+import { eventually, noteByPath, notePaths, registerVaultRow, startWatchedIndexer, tempVault, type TempVault } from './helpers';
 
 /** The inotify watches this process holds (Linux): one line per watch in the fdinfo of each inotify fd. */
 async function inotifyWatches(): Promise<number> {
@@ -147,17 +147,7 @@ describe.each(testDatabaseTargets())('indexer with the real watcher on $kind', (
       'Folder/Sub/deep.md': 'deep',
     });
     vaultId = await registerVaultRow(database.db, vault.root, { excludedFolders: ['Private'] });
-    indexer = new VaultIndexer({
-      db: database.db,
-      vaultId,
-      root: vault.root,
-      filter: { fileExtensions: ['.md'], excludedFolders: ['Private'] },
-      watch: watchFolders,
-      debounceMs: 50,
-      rootPollMs: 100,
-    });
-    await indexer.start();
-    await indexer.idle();
+    indexer = await startWatchedIndexer(database.db, vaultId, vault.root, ['Private']);
   });
   afterAll(async () => {
     await indexer?.stop();

@@ -111,8 +111,9 @@ export class LibrarianApi {
     return this.tool('links', path, vault, linkSuggestionsSchema, signal);
   }
 
-  templates(vault: string | undefined): Promise<TemplateListView> {
-    return this.client.request('GET', `/api/v1/templates${queryString({ vault })}`, templateListSchema);
+  /** `configDir`: Obsidian's config folder, where the daemon reads Obsidian's template folder when the vault has none of Hisho's. */
+  templates(vault: string | undefined, configDir?: string): Promise<TemplateListView> {
+    return this.client.request('GET', `/api/v1/templates${queryString({ vault, configDir })}`, templateListSchema);
   }
 
   /** Sets the vault's template folder (vault-relative), where "New note from template" finds its templates. */

@@ -95,9 +95,12 @@ export class PlansApi {
     return this.client.request('GET', `/api/v1/plans/${id}/compare${queryString({ from, to })}`, planDiffSchema);
   }
 
-  /** What writing the plan's note needs; `vaultId` lets the daemon read that vault's template. */
-  note(id: number, vaultId: string | undefined): Promise<PlanNoteData> {
-    return this.client.request('GET', `/api/v1/plans/${id}/note${queryString({ vaultId })}`, planNoteDataSchema);
+  /**
+   * What writing the plan's note needs; `vaultId` lets the daemon read that vault's template, and
+   * `configDir` (Obsidian's config folder) where Obsidian's template folder is set.
+   */
+  note(id: number, vaultId: string | undefined, configDir?: string): Promise<PlanNoteData> {
+    return this.client.request('GET', `/api/v1/plans/${id}/note${queryString({ vaultId, configDir })}`, planNoteDataSchema);
   }
 
   async notifications(unreadOnly: boolean): Promise<NotificationApi[]> {

@@ -116,7 +116,7 @@ export function registerNoteCommands(plugin: Plugin, deps: NoteCommandDeps): voi
       openToolModal(app, {
         title: t('command.new-from-template'),
         waiting: t('librarian.loading'),
-        load: async () => Promise.all([(await api()).templates(vault()), coreTemplateSettings(app)]),
+        load: async () => Promise.all([(await api()).templates(vault(), app.vault.configDir), coreTemplateSettings(app)]),
         result: ([list, core], close) => {
           const vaultId = vault();
           return (
@@ -130,7 +130,7 @@ export function registerNoteCommands(plugin: Plugin, deps: NoteCommandDeps): voi
                   : async (folder) => {
                       const daemon = await api();
                       await daemon.setTemplateFolder(vaultId, folder);
-                      return daemon.templates(vaultId);
+                      return daemon.templates(vaultId, app.vault.configDir);
                     }
               }
               create={async (template, title) => {

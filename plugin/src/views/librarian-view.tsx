@@ -4,6 +4,7 @@ import { insertAtCursor } from '../note-tools/editor';
 import { VIEWS } from './constants';
 import type { NoteQuestion } from './librarian/chat/chat';
 import type { NoteHost } from './librarian/host';
+import type { IndexWatch } from './librarian/index-watch';
 import { Librarian } from './librarian/librarian';
 import { PreactView, type ViewDeps } from './preact-view';
 
@@ -13,6 +14,8 @@ export interface LibrarianDeps {
   vault: () => string | undefined;
   /** Opens Hisho's settings tab. */
   openSettings: () => void;
+  /** The vault's index run, followed once for the plugin (the status bar shows it too). */
+  index: IndexWatch;
 }
 
 export class LibrarianView extends PreactView {
@@ -61,7 +64,7 @@ export class LibrarianView extends PreactView {
 
   protected content(): ComponentChild {
     const { monitor, i18n, starter } = this.deps;
-    return <Librarian monitor={monitor} i18n={i18n} host={this.host} vault={this.librarian.vault} starter={starter} about={this.about} />;
+    return <Librarian monitor={monitor} i18n={i18n} host={this.host} vault={this.librarian.vault} index={this.librarian.index} starter={starter} about={this.about} />;
   }
 }
 

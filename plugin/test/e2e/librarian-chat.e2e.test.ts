@@ -341,16 +341,14 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     await expect.poll(() => categorized.count()).toBe(0);
   });
 
-  it('creates a note from a template in the current folder, after pointing the vault at Obsidian’s template folder', async () => {
+  it('creates a note from a template of Obsidian’s template folder, in the current folder', async () => {
     await h().runCommand('new-note-from-template');
     const dialog = modal('hisho-template-modal');
-    const folder = dialog.locator('.hisho-template-folder-input');
-    await expect.poll(() => folder.count(), { timeout: 15_000 }).toBe(1);
-    // A new vault's template folder is the design's default, "templates", which this vault does not have.
-    expect(await dialog.locator('.hisho-tool-note').textContent()).toBe(format(ja['template.missing'], { folder: 'templates' }));
-    expect(await folder.inputValue()).toBe('Templates');
-    await dialog.locator('.hisho-template-use-folder').click();
+    // Hisho has no template folder of its own for a new vault: the daemon reads Obsidian's from
+    // templates.json in the config folder the plugin names (renamed here, so `.obsidian` would miss it).
     await expect.poll(() => dialog.locator('.hisho-template-select option').allTextContents(), { timeout: 15_000 }).toEqual(['議事録']);
+    const registered = (await daemonApi<{ items: { path: string; templateFolder: string | null }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
+    expect(registered?.templateFolder).toBeNull();
 
     await dialog.locator('.hisho-template-title').fill('週次ミーティング');
     await h().screenshot('librarian-new-from-template');
@@ -368,5 +366,20 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await vaultText('Notes/週次ミーティング 1.md')).toContain('# 週次ミーティング 1\n');
     expect(await vaultText('Notes/週次ミーティング.md')).toBe(text);
+  });
+
+  it('when Hisho’s own template folder is missing, offers Obsidian’s and lists it once chosen', async () => {
+    const registered = (await daemonApi<{ items: { id: number; path: string }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
+    await daemonApi('PATCH', `/vaults/${registered?.id}`, { templateFolder: 'templates' });
+    await h().runCommand('new-note-from-template');
+    const dialog = modal('hisho-template-modal');
+    const folder = dialog.locator('.hisho-template-folder-input');
+    await expect.poll(() => folder.count(), { timeout: 15_000 }).toBe(1);
+    expect(await dialog.locator('.hisho-tool-note').textContent()).toBe(format(ja['template.missing'], { folder: 'templates' }));
+    expect(await folder.inputValue()).toBe('Templates');
+    await dialog.locator('.hisho-template-use-folder').click();
+    await expect.poll(() => dialog.locator('.hisho-template-select option').allTextContents(), { timeout: 15_000 }).toEqual(['議事録']);
+    await h().page.locator('.modal-container .modal-close-button').click();
+    await expect.poll(() => dialog.count()).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * The Librarian pane while its vault is being indexed, end to end: a real daemon (PGlite) indexes
- * a vault of several thousand notes the test writes; the plugin registers it itself; the pane,
- * opened mid-index, shows the progress, answers a search with what is indexed so far, and when
- * the run ends searches again by itself. Also: the folder filter offers the vault's folders.
+ * The vault while it is being indexed, end to end: a real daemon (PGlite) indexes a vault of
+ * several thousand notes the test writes; the plugin registers it itself; with no pane open the
+ * status bar shows the run's counts, and a click on it opens the Librarian pane, which shows the
+ * progress, answers a search with what is indexed so far, and when the run ends searches again by
+ * itself; the status bar then shows the connection again. Also: the folder filter offers the vault's
+ * folders.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,6 +38,9 @@ async function ourVault(): Promise<Vault | undefined> {
 }
 
 const pane = () => h().page.locator('.workspace-leaf-content[data-type="hisho-librarian"]');
+const statusBar = () => h().page.locator('.status-bar .hisho-status');
+/** en['status.indexing'] as a pattern: its two counts, digits grouped with commas. */
+const INDEXING_LABEL = new RegExp(`^${en['status.indexing'].replace('{done}', '([\\d,]+)').replace('{total}', '([\\d,]+)')}$`);
 
 beforeAll(async () => {
   if (!enabled) return;
@@ -62,12 +67,30 @@ afterAll(async () => {
 });
 
 describe.skipIf(!enabled)('the Librarian pane while the vault is indexed', () => {
-  it('shows the progress, and searches again by itself when the run ends', async () => {
+  it('the status bar shows the run with no pane open, and a click on it opens the pane', async () => {
     if (!daemon || !vault) throw new Error('not started');
     harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path });
-    // The plugin registers the vault on connect; the pane is opened once the daemon indexes it.
+    // The plugin registers the vault on connect, and the daemon starts indexing it.
     await expect.poll(async () => (await ourVault())?.status, { timeout: 30_000, interval: 50 }).toBe('indexing');
-    await h().openView('hisho-librarian');
+    await expect.poll(() => statusBar().getAttribute('data-state'), { timeout: 10_000, interval: 50 }).toBe('indexing');
+    await expect.poll(async () => INDEXING_LABEL.exec((await statusBar().textContent()) ?? '')?.[1], { timeout: 30_000, interval: 50 }).toMatch(/[1-9]/);
+    const [, done, total] = INDEXING_LABEL.exec((await statusBar().textContent()) ?? '') ?? [];
+    const count = (text: string | undefined) => Number(text?.replace(/,/g, ''));
+    expect(count(total)).toBeGreaterThanOrEqual(GENERATED);
+    expect(count(total)).toBeLessThan(10_000);
+    // Past 999 the counts are grouped (the test's total is always over 6,000).
+    expect(total).toMatch(/^\d{1,3}(,\d{3})+$/);
+    expect(count(done)).toBeLessThanOrEqual(count(total));
+    expect(await statusBar().getAttribute('aria-label')).toContain(`of ${total} files`);
+    expect(await pane().count()).toBe(0);
+    await h().screenshot('status-bar-indexing');
+
+    await statusBar().click();
+    await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('the pane shows the progress, and searches again by itself when the run ends; the status bar then shows the connection', async () => {
+    if (!daemon || !vault) throw new Error('not started');
 
     const progress = pane().locator('.hisho-index-progress');
     await expect.poll(() => progress.count(), { timeout: 10_000, interval: 50 }).toBe(1);
@@ -93,6 +116,8 @@ describe.skipIf(!enabled)('the Librarian pane while the vault is indexed', () =>
       .toBe(en['librarian.results.count'].replace('{count}', String(LANTERNS)));
     expect(await pane().locator('.hisho-search-input').inputValue()).toBe('lantern');
     expect((await ourVault())?.status).toBe('idle');
+    await expect.poll(() => statusBar().getAttribute('data-state'), { timeout: 10_000, interval: 50 }).toBe('connected');
+    expect(await statusBar().textContent()).toContain(en['status.connected']);
   });
 
   it('the folder filter offers the vault’s folders with their note counts', async () => {

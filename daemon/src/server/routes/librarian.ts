@@ -27,6 +27,7 @@ import { librarianSystemPrompt, questionWithPassages } from '../../librarian/pro
 import { retrievePassages } from '../../librarian/retrieve';
 import { librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
+import { resolveTemplateFolder } from '../../vault/template-folder';
 import {
   CATEGORY_INSTRUCTIONS,
   categorize,
@@ -194,7 +195,7 @@ export function librarianRoutes(deps: AppDeps) {
   register(app, librarianEndpoints.templates, async ({ query }) => {
     const vault = await resolveVault(db, query.vault);
     const [row] = await db.select({ path: obsidianIntegrationSettings.vaultPath, folder: obsidianIntegrationSettings.templateFolder }).from(obsidianIntegrationSettings).where(eq(obsidianIntegrationSettings.id, vault.id));
-    const list = await listTemplates(row!.path, row!.folder);
+    const list = await listTemplates(row!.path, await resolveTemplateFolder(row!.path, row!.folder, query.configDir));
     return { vault: vault.id, ...list };
   });
 

@@ -114,7 +114,7 @@ export function planRoutes(deps: AppDeps, workflowSummary: SummaryRefresher) {
   register(app, planEndpoints.note, async ({ params, query }) => {
     const plan = await loadPlan(db, params.id);
     const [user] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, localUserId));
-    const template = query.vaultId === undefined ? null : await readPlanTemplate(db, query.vaultId);
+    const template = query.vaultId === undefined ? null : await readPlanTemplate(db, query.vaultId, query.configDir);
     return { plan, language: resolvePreferences(user?.preferences).language, template };
   });
 

@@ -9,7 +9,7 @@ export async function daemonClient(monitor: ConnectionMonitor): Promise<DaemonCl
   throw new DaemonError(client);
 }
 
-/** The pane's vault's index state, read from the daemon (see IndexWatch). */
+/** The plugin's vault's index state, read from the daemon (see IndexWatch). */
 export function daemonIndexSource(monitor: ConnectionMonitor, vault: () => string | undefined): IndexSource {
   return {
     async current(signal) {

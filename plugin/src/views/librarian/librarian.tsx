@@ -4,20 +4,21 @@ import type { IndexProgress } from '../../../../shared/contracts/vaults';
 import type { ConnectionMonitor } from '../../connection';
 import type { DaemonStarter } from '../../daemon-starter';
 import type { I18n } from '../../i18n';
+import { windowSchedule } from '../../schedule';
 import { VIEWS } from '../constants';
 import { ConnectionLine, EmptyState, useConnection, useLanguage } from '../empty-state';
 import { LibrarianChat, type NoteQuestion } from './chat/chat';
-import { daemonClient, daemonIndexSource } from './daemon';
+import { daemonClient } from './daemon';
 import { errorSentence } from './error-text';
 import { useFolders } from './folder-list';
 import type { NoteHost } from './host';
 import { IndexProgressLine } from './index-progress';
-import { IndexWatch } from './index-watch';
+import type { IndexWatch } from './index-watch';
 import { keyIntent, navigate } from './nav';
 import { EMPTY_QUERY, hasQuery, normalizeTag, searchParams, type LibrarianQuery } from './query';
 import { RelatedNotes } from './related';
 import { optionId, ResultList, RESULTS_ID } from './results';
-import { IDLE, SearchRunner, type Schedule, type SearchState } from './search-runner';
+import { IDLE, SearchRunner, type SearchState } from './search-runner';
 import { TagBrowser } from './tag-browser';
 
 export interface LibrarianProps {
@@ -26,6 +27,8 @@ export interface LibrarianProps {
   host: NoteHost;
   /** The registered vault's id for the daemon's `vault` parameter, once known. */
   vault: () => string | undefined;
+  /** The vault's index run, followed for the whole plugin (main.ts). */
+  index: IndexWatch;
   starter?: DaemonStarter;
   /** A note to ask about (switches to the chat). */
   about: NoteQuestion | null;
@@ -37,17 +40,12 @@ const TAG_LIST_ID = 'hisho-librarian-tag-list';
 const FOLDER_LIST_ID = 'hisho-librarian-folder-list';
 const FILTERS_ID = 'hisho-librarian-filters';
 
-const windowSchedule: Schedule = (fn, ms) => {
-  const id = window.setTimeout(fn, ms);
-  return () => window.clearTimeout(id);
-};
-
 /**
  * The Librarian pane: search as you type with filters, the active note's related notes and the tag
  * browser, and beside them the chat. Both stay mounted, so switching keeps a search and an answer
  * being streamed.
  */
-export function Librarian({ monitor, i18n, host, vault, starter, about }: LibrarianProps) {
+export function Librarian({ monitor, i18n, host, vault, index, starter, about }: LibrarianProps) {
   const t = useLanguage(i18n);
   const status = useConnection(monitor);
   const connected = status.state === 'connected';
@@ -56,7 +54,7 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
   const [selected, setSelected] = useState(-1);
   const [tagNames, setTagNames] = useState<string[]>([]);
   const [showFilters, setShowFilters] = useState(false);
-  const [indexing, setIndexing] = useState<IndexProgress | null>(null);
+  const [indexing, setIndexing] = useState<IndexProgress | null>(index.progress);
   /** Counts the index runs seen to their end: the sections that show counts read them again. */
   const [indexRuns, setIndexRuns] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -79,20 +77,21 @@ export function Librarian({ monitor, i18n, host, vault, starter, about }: Librar
   );
   useEffect(() => () => runner.dispose(), [runner]);
   // While the vault is being indexed: its progress, then, when the run ends, the search again
-  // (what it found during the run was incomplete).
-  const watch = useMemo(
+  // (what it found during the run was incomplete). Opening the pane looks at the vault at once.
+  useEffect(() => {
+    setIndexing(index.progress);
+    const unsubscribe = index.subscribe(setIndexing);
+    index.checkNow();
+    return unsubscribe;
+  }, [index]);
+  useEffect(
     () =>
-      new IndexWatch(daemonIndexSource(monitor, vault), setIndexing, () => {
+      index.onFinished(() => {
         runner.retry();
         setIndexRuns((n) => n + 1);
-      }, windowSchedule),
-    [monitor, vault, runner],
+      }),
+    [index, runner],
   );
-  useEffect(() => {
-    if (!connected) return;
-    watch.start();
-    return () => watch.stop();
-  }, [connected, watch]);
   const folders = useFolders(monitor, vault, connected && showFilters, indexRuns);
   useEffect(() => runner.update(query), [runner, query]);
   // New results, new selection: nothing selected until ↓.

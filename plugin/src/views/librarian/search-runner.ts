@@ -1,5 +1,6 @@
 import type { SearchResult } from '../../../../shared/contracts/search';
 import { isAbort } from '../../daemon/client';
+import type { Schedule } from '../../schedule';
 import { hasQuery, queryKey, type LibrarianQuery } from './query';
 
 export interface SearchPage {
@@ -24,9 +25,6 @@ export interface SearchState {
 export const IDLE: SearchState = Object.freeze({ query: null, results: [], total: null, totalExact: true, loading: false, loadingMore: false, error: null });
 
 export type FetchPage = (query: LibrarianQuery, offset: number, signal: AbortSignal) => Promise<SearchPage>;
-
-/** Runs `fn` after `ms`; returns what cancels it. (The pane passes window timers, for popout windows.) */
-export type Schedule = (fn: () => void, ms: number) => () => void;
 
 /**
  * Search as you type, without Preact or Obsidian: waits `debounceMs` after the last change (one

@@ -67,7 +67,7 @@ export class PlanNotes {
   }
 
   private async noteData(planId: number): Promise<PlanNoteData> {
-    return (await this.api()).note(planId, this.vaultId());
+    return (await this.api()).note(planId, this.vaultId(), this.app.vault.configDir);
   }
 }
 
