@@ -207,3 +207,17 @@ export const geminiWire = {
   },
   error: (code: number, status: string, message: string) => ({ error: { code, message, status } }),
 };
+
+/** Embeddings: OpenAI `/v1/embeddings` (also every OpenAI-compatible server) and Gemini's embed calls. */
+export const embeddingWire = {
+  openai: (vectors: number[][], promptTokens = 8) => ({
+    object: 'list',
+    data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    model: 'test-embedding',
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }),
+  /** `models/{model}:batchEmbedContents` (more than one text). */
+  geminiBatch: (vectors: number[][]) => ({ embeddings: vectors.map((values) => ({ values })) }),
+  /** `models/{model}:embedContent` (one text). */
+  geminiOne: (vector: number[]) => ({ embedding: { values: vector } }),
+};
