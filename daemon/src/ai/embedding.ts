@@ -10,7 +10,7 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { embedMany, type EmbeddingModel as SdkEmbeddingModel } from 'ai';
+import { embedMany, type EmbeddingModel as SdkEmbeddingModel, type ProviderMetadata } from 'ai';
 import type { AiProvider } from '../db/schema';
 import { AiError, toAiError } from './errors';
 import { DEFAULT_CALL_POLICY, withRetry, type CallPolicy } from './retry';
@@ -88,7 +88,7 @@ function sdkModel(config: EmbeddingConfig): SdkEmbeddingModel {
   }
 }
 
-function providerOptions(config: EmbeddingConfig, purpose: EmbeddingPurpose) {
+function providerOptions(config: EmbeddingConfig, purpose: EmbeddingPurpose): ProviderMetadata | undefined {
   switch (config.provider) {
     case 'openai':
       return config.dimensions ? { openai: { dimensions: config.dimensions } } : undefined;

@@ -36,7 +36,7 @@ export interface TestApp {
 export async function createTestApp(
   database: TestDatabase,
   cache: CacheStore = new MemoryCacheStore(),
-  extra: Partial<Pick<AppDeps, 'secrets' | 'models' | 'workflowSummary' | 'discussions'>> = {},
+  extra: Partial<Pick<AppDeps, 'secrets' | 'models' | 'workflowSummary' | 'discussions' | 'embedder'>> = {},
 ): Promise<TestApp> {
   const localUserId = await ensureLocalUser(database.db);
   const lines: string[] = [];

@@ -7,7 +7,7 @@
  * question is stored, then the answer when the stream ends — complete, or incomplete with the
  * reason when a provider error or a cancel cut it off. Nothing half-written is stored as complete.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { z } from 'zod';
@@ -25,7 +25,8 @@ import { checkCitations, linkTargetsOf } from '../../librarian/citations';
 import { conversationVault, findLibrarianConversation, librarianMessages, librarianMessageToApi, listLibrarianConversations, startTurn, storeAnswer } from '../../librarian/conversation';
 import { librarianSystemPrompt, questionWithPassages } from '../../librarian/prompt';
 import { retrievePassages } from '../../librarian/retrieve';
-import { librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
+import { semanticProblemMessage, semanticState, semanticToApi } from '../../librarian/semantic-settings';
+import { ensureLibrarian, librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
 import {
   CATEGORY_INSTRUCTIONS,
@@ -43,6 +44,7 @@ import {
   type ToolCall,
 } from '../../librarian/tools';
 import { findNote, resolveVault } from '../../search/graph';
+import { rows } from '../../search/search';
 import type { AppDeps } from '../app';
 import { ApiError } from '../errors';
 import { register, type AppEnv } from '../route';
@@ -101,24 +103,68 @@ export function librarianRoutes(deps: AppDeps) {
   /** The language of a note tool's answer: the note's own (kana → Japanese), else the user's. */
   const languageOfNote = (text: NoteText, preferred: Language): Language => detectLanguage(`${text.note.title}\n${text.body.slice(0, 2000)}`) ?? preferred;
 
-  register(app, librarianEndpoints.settings, async () => {
-    const language = await preferredLanguage(db, deps.localUserId);
-    return settingsToApi(await librarianState(db, secrets, language), language);
-  });
+  async function settingsView(language: Language) {
+    const state = await librarianState(db, secrets, language);
+    return settingsToApi(state, language, semanticToApi(state.row, await semanticState(db, secrets, state.row), language));
+  }
+
+  async function assertAssistant(field: string, assistantId: number | null | undefined) {
+    if (assistantId === undefined || assistantId === null) return;
+    const [a] = await db.select({ id: aiAssistants.id, deletedAt: aiAssistants.deletedAt }).from(aiAssistants).where(eq(aiAssistants.id, assistantId));
+    if (!a || a.deletedAt) throw new ApiError(400, 'unknown_reference', `${field} ${assistantId} does not exist; list assistants with GET /api/v1/assistants`);
+  }
+
+  register(app, librarianEndpoints.settings, async () => settingsView(await preferredLanguage(db, deps.localUserId)));
 
   register(app, librarianEndpoints.updateSettings, async ({ body }) => {
     const language = await preferredLanguage(db, deps.localUserId);
     const { row } = await librarianState(db, secrets, language);
-    if (body.assistantId !== undefined && body.assistantId !== null) {
-      const [a] = await db.select({ id: aiAssistants.id, deletedAt: aiAssistants.deletedAt }).from(aiAssistants).where(eq(aiAssistants.id, body.assistantId));
-      if (!a || a.deletedAt) throw new ApiError(400, 'unknown_reference', `assistantId ${body.assistantId} does not exist; list assistants with GET /api/v1/assistants`);
+    await assertAssistant('assistantId', body.assistantId);
+    await assertAssistant('semantic.assistantId', body.semantic?.assistantId);
+    const { searchStrategies, semantic, ...rest } = body;
+    const embedding = {
+      embeddingEnabled: semantic?.enabled ?? row.embeddingEnabled,
+      embeddingAssistantId: semantic?.assistantId !== undefined ? semantic.assistantId : row.embeddingAssistantId,
+      embeddingModel: semantic?.model !== undefined ? semantic.model || null : row.embeddingModel,
+    };
+    if (embedding.embeddingEnabled) {
+      // Turning semantic search on (or changing it while on) with an assistant that cannot embed is refused, saying why.
+      const check = await semanticState(db, secrets, embedding);
+      if (check.problem) throw new ApiError(400, 'embedding_unavailable', semanticProblemMessage(check, language) ?? '', { problem: check.problem, configure: 'semantic.assistantId' });
     }
-    const { searchStrategies, ...rest } = body;
     await db
       .update(librarianAssistant)
-      .set({ ...rest, ...(searchStrategies ? { searchStrategies: { ...readStrategies(row.searchStrategies), ...searchStrategies } } : {}) })
+      .set({ ...rest, ...(searchStrategies ? { searchStrategies: { ...readStrategies(row.searchStrategies), ...searchStrategies } } : {}), ...(semantic ? embedding : {}) })
       .where(eq(librarianAssistant.id, row.id));
-    return settingsToApi(await librarianState(db, secrets, language), language);
+    if (semantic) await deps.embedder?.restart();
+    return settingsView(language);
+  });
+
+  register(app, librarianEndpoints.embeddings, async ({ query }) => {
+    const vault = await resolveVault(db, query.vault);
+    const language = await preferredLanguage(db, deps.localUserId);
+    const row = await ensureLibrarian(db, language);
+    const state = await semanticState(db, secrets, row);
+    const model = row.embeddingEnabled && state.modelId ? state.modelId : null;
+    const [counts] = await rows<{ notes: number | string; embedded: number | string; chunks: number | string }>(
+      db,
+      sql`SELECT (SELECT count(*) FROM notes WHERE vault_id = ${vault.id}) AS notes,
+                 (SELECT count(*) FROM notes n WHERE n.vault_id = ${vault.id} AND EXISTS (SELECT 1 FROM note_embeddings e WHERE e.note_id = n.id AND e.model = ${model} AND e.source_hash = md5(n.path || n.content_hash))) AS embedded,
+                 (SELECT count(*) FROM note_embeddings WHERE vault_id = ${vault.id} AND model = ${model}) AS chunks`,
+    );
+    const status = deps.embedder?.status(vault.id);
+    const last = status?.lastError;
+    return {
+      vault: vault.id,
+      enabled: row.embeddingEnabled,
+      model,
+      notes: Number(counts?.notes ?? 0),
+      embeddedNotes: Number(counts?.embedded ?? 0),
+      chunks: Number(counts?.chunks ?? 0),
+      running: status?.running ?? false,
+      tokens: status?.tokens ?? 0,
+      lastError: last ? { code: last.error.kind, message: aiErrorSentence(last.error, language), at: last.at.toISOString() } : null,
+    };
   });
 
   register(app, librarianEndpoints.passages, async ({ query }) => {
