@@ -153,8 +153,11 @@ export type EmbeddingStatus = z.output<typeof embeddingStatusSchema>;
 // Retrieval and asking
 // ---------------------------------------------------------------------------------------------
 
-/** How a passage was found: by the search, as a note linked from / linking to a match, or as the note the question is about. */
-export const PASSAGE_SOURCES = ['search', 'link', 'backlink', 'note'] as const;
+/**
+ * How a passage was found: by the search, as a note linked from / linking to a match, as the note
+ * the question is about, or by semantic search alone (a section whose meaning is near the question's).
+ */
+export const PASSAGE_SOURCES = ['search', 'link', 'backlink', 'note', 'semantic'] as const;
 
 /** A bounded piece of a note chosen to answer a question. */
 export const passageSchema = z.object({
@@ -188,6 +191,12 @@ export const passagesResponseSchema = z.object({
   passages: z.array(passageSchema),
   /** False when nothing in the vault passed the relevance threshold (passages is then empty). */
   relevant: z.boolean(),
+  /**
+   * Semantic search for this question: off (not enabled or its assistant cannot embed), not_ready
+   * (nothing embedded yet), used, or failed (the question could not be embedded: the passages are
+   * the lexical search's alone; `message` says why in the user's language).
+   */
+  semantic: z.object({ status: z.enum(['off', 'not_ready', 'used', 'failed']), message: z.string().nullable() }),
 });
 export type PassagesResponse = z.output<typeof passagesResponseSchema>;
 

@@ -26,7 +26,7 @@ type EventOf<K extends keyof typeof sharedAskEventSchemas> = z.output<(typeof sh
 // Copied, not imported: the contract's values would bring zod into main.js. Keyed by the contract's
 // values, so one added there is a compile error here (not a refused answer at run time).
 const MODE_SET: Record<AnswerMode, true> = { vault: true, general: true, nothing_found: true };
-const SOURCE_SET: Record<Passage['source'], true> = { search: true, link: true, backlink: true, note: true };
+const SOURCE_SET: Record<Passage['source'], true> = { search: true, link: true, backlink: true, note: true, semantic: true };
 const MODES = Object.keys(MODE_SET) as AnswerMode[];
 const SOURCES = Object.keys(SOURCE_SET) as Passage['source'][];
 

@@ -11,7 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { z } from 'zod';
-import { askEventSchemas, librarianEndpoints, type AskEventName, type Passage } from '../../../../shared/contracts/librarian';
+import { askEventSchemas, librarianEndpoints, type AskEventName, type Passage, type PassagesResponse } from '../../../../shared/contracts/librarian';
 import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
 import { AiError, aiErrorSentence, type AiErrorKind } from '../../ai/errors';
@@ -24,10 +24,11 @@ import { aiAssistants, librarianAssistant, obsidianIntegrationSettings } from '.
 import { checkCitations, linkTargetsOf } from '../../librarian/citations';
 import { conversationVault, findLibrarianConversation, librarianMessages, librarianMessageToApi, listLibrarianConversations, startTurn, storeAnswer } from '../../librarian/conversation';
 import { librarianSystemPrompt, questionWithPassages } from '../../librarian/prompt';
-import { retrievePassages } from '../../librarian/retrieve';
+import { retrieveHybrid, semanticOutcomeToApi, semanticSource } from '../../librarian/semantic';
 import { semanticProblemMessage, semanticState, semanticToApi } from '../../librarian/semantic-settings';
 import { ensureLibrarian, librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
+import { VectorCache } from '../../librarian/vectors';
 import {
   CATEGORY_INSTRUCTIONS,
   categorize,
@@ -66,6 +67,8 @@ export function librarianRoutes(deps: AppDeps) {
   const { db } = deps.database;
   const { secrets, log } = deps;
   const models = deps.models ?? defaultModelFactory(log);
+  /** The daemon's embedder drops these vectors when it writes; without one, only what is stored is read (once). */
+  const vectors = deps.embedder?.vectors ?? new VectorCache(db);
 
   /** The librarian with a callable model, or 409 librarian_not_configured saying what to set up. */
   async function configured(language: Language): Promise<Configured> {
@@ -171,8 +174,9 @@ export function librarianRoutes(deps: AppDeps) {
     const vault = await resolveVault(db, query.vault);
     const language = await preferredLanguage(db, deps.localUserId);
     const strategies = readStrategies((await librarianState(db, secrets, language)).row.searchStrategies);
-    const r = await retrievePassages(db, { vaultId: vault.id, question: query.q, limit: query.limit, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars });
-    return { vault: vault.id, passages: r.passages, relevant: r.relevant };
+    const r = await retrieveHybrid(db, { vaultId: vault.id, question: query.q, limit: query.limit, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars }, await semanticSource(db, secrets, vectors));
+    if (r.semantic.error) log('warn', 'semantic search failed; lexical passages only', { kind: r.semantic.error.kind, cause: r.semantic.error.detail.cause });
+    return { vault: vault.id, passages: r.passages, relevant: r.relevant, semantic: semanticOutcomeToApi(r.semantic, language) };
   });
 
   register(app, librarianEndpoints.ask, async ({ body }, c) => {
@@ -187,11 +191,16 @@ export function librarianRoutes(deps: AppDeps) {
     const vault = await resolveVault(db, vaultParam);
     const strategies = readStrategies(state.row.searchStrategies);
     const note = body.notePath === undefined ? undefined : await findNote(db, vault.id, body.notePath);
-    const retrieval = await retrievePassages(db, { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars, noteId: note?.id });
+    const retrieval = await retrieveHybrid(
+      db,
+      { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars, noteId: note?.id },
+      await semanticSource(db, secrets, vectors),
+    );
+    if (retrieval.semantic.error) log('warn', 'semantic search failed; lexical passages only', { kind: retrieval.semantic.error.kind, cause: retrieval.semantic.error.detail.cause });
     const turn = await startTurn(db, { question: body.question, conversationId: body.conversationId, vaultId: vault.id, assistantId: state.assistant.id, userId: deps.localUserId });
     const mode = retrieval.relevant ? 'vault' : body.allowGeneralKnowledge ? 'general' : 'nothing_found';
     log('debug', 'librarian question', { conversationId: turn.conversationId, vaultId: vault.id, passages: retrieval.passages.length, mode, terms: retrieval.terms.map((t) => t.text) });
-    return askStream(c, { db, deps, state, turn, passages: retrieval.passages, mode, language, preferred, model: mode === 'nothing_found' ? undefined : models(state.config) });
+    return askStream(c, { db, deps, state, turn, passages: retrieval.passages, semantic: semanticOutcomeToApi(retrieval.semantic, preferred), mode, language, preferred, model: mode === 'nothing_found' ? undefined : models(state.config) });
   });
 
   register(app, librarianEndpoints.conversations, async ({ query }) => listLibrarianConversations(db, query.limit, query.offset));
@@ -253,6 +262,7 @@ interface AskTurn {
   state: Configured;
   turn: Awaited<ReturnType<typeof startTurn>>;
   passages: Passage[];
+  semantic: PassagesResponse['semantic'];
   mode: 'vault' | 'general' | 'nothing_found';
   language: Language;
   preferred: Language;
@@ -275,7 +285,7 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
     stream.onAbort(cancel);
     c.req.raw.signal.addEventListener('abort', cancel, { once: true });
     await send(stream, 'user', { message: librarianMessageToApi(turn.userMessage) });
-    await send(stream, 'passages', { vault: turn.vaultId, passages: t.passages, relevant: t.mode === 'vault' });
+    await send(stream, 'passages', { vault: turn.vaultId, passages: t.passages, relevant: t.mode === 'vault', semantic: t.semantic });
 
     if (!t.model) {
       const reply = await storeAnswer(db, { conversationId: turn.conversationId, assistantId: state.assistant.id, text: message(t.language, 'librarian.ai.nothing-found'), mode: 'nothing_found', citations: [], removedLinks: [], usage: ZERO_USAGE, model: null });
