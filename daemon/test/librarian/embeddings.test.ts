@@ -13,6 +13,7 @@ import { Embedder } from '../../src/librarian/embedder';
 import { VectorCache } from '../../src/librarian/vectors';
 import { rows } from '../../src/search/search';
 import { VaultIndexer } from '../../src/vault/indexer';
+import { VaultService } from '../../src/vault/service';
 import { FakeWatcher } from '../../src/vault/watcher';
 import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../ai/protocol-server';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -20,7 +21,8 @@ import { testDatabaseTargets } from '../helpers/databases';
 import { eventually, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
 import { api, VAULT_FILES } from './helpers';
 
-const FAST = { timeoutMs: 2_000, maxRetries: 0, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 };
+// A long timeout: the protocol server shares the event loop with PGlite, and a held reply must not time out on a busy machine.
+const FAST = { timeoutMs: 10_000, maxRetries: 0, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 };
 
 /** The scripted vectors: a direction per subject, so the tests know which note is nearest. */
 export function vectorOf(text: string): number[] {
@@ -203,8 +205,11 @@ describe.each(testDatabaseTargets())('semantic search embedder on $kind', (targe
     expect((await t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
     expect((await status()).lastError.message).toMatch(/キー/);
     expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+    // The question's embedding is refused the same way: the passages are the lexical search's.
+    server.script({ expect: 'POST /v1/embeddings', reply: { status: 401, json: openaiWire.error('Incorrect API key provided') } });
     const lexical = await t.json('GET', api(`/librarian/passages?vault=${vaultId}&q=${encodeURIComponent('What is the plan for the vegetable garden?')}`));
     expect(lexical.status).toBe(200);
+    expect(lexical.body.semantic.status).toBe('failed');
     expect(lexical.body.passages[0].path).toBe('Projects/Garden plan.md');
   });
 
@@ -225,5 +230,46 @@ describe.each(testDatabaseTargets())('semantic search embedder on $kind', (targe
     embedder.kick(vaultId);
     await embedder.idle(vaultId);
     expect(await status()).toMatchObject({ enabled: false, model: null, chunks: 0 });
+  });
+});
+
+describe.each(testDatabaseTargets())('the embedder in the daemon on $kind', (target) => {
+  it('follows the vault service: a registered vault is embedded after its index run; stop() ends a call in flight at once', async () => {
+    const server = await startProtocolServer();
+    const database = await target.open();
+    const secrets = secretBox(randomBytes(32));
+    const t = await createTestApp(database, new MemoryCacheStore(), { secrets });
+    const vault = await tempVault({ 'Curry.md': 'Curry with rice.\n', 'Garden.md': 'Water the garden.\n' });
+    const vaults = new VaultService({ db: database.db, watch: new FakeWatcher().watch, debounceMs: 20, rootPollMs: 50 });
+    const embedder = new Embedder({ db: database.db, secrets, log: () => undefined, vectors: new VectorCache(database.db), embeddings: (config) => createEmbeddingModel(config, { policy: FAST }) });
+    try {
+      const a = await t.json('POST', api('/assistants'), { body: { name: 'E', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-embed-test-key-5678', settings: { baseUrl: `${server.url}/v1` } } });
+      expect((await t.json('PATCH', api('/librarian'), { body: { semantic: { enabled: true, assistantId: a.body.id } } })).status).toBe(200);
+      await vaults.start();
+      await embedder.start(vaults);
+      server.script(embedStep(2));
+      const { vault: view } = await vaults.register(vault.root);
+      const vaultId = view.row.id;
+      await eventually(async () => Number((await rows<{ n: string }>(database.db, sql`SELECT count(*) AS n FROM note_embeddings WHERE vault_id = ${vaultId}`))[0]!.n) === 2, 'both notes embedded');
+      server.verify();
+
+      // A change seen by the watcher is indexed, then embedded; the provider takes its time: stop() does not wait for it.
+      server.script({ ...embedStep(1), reply: (r: Received): Reply => ({ ...(embedStep(1).reply(r) as object), delayMs: 5_000 }) as Reply });
+      await vault.write('Garden.md', 'Water the garden twice a day.\n');
+      await vaults.indexer(vaultId)!.reindex();
+      await eventually(() => server.received.length === 1, 'the changed note sent');
+      const started = Date.now();
+      await embedder.stop();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(embedder.status(vaultId)).toMatchObject({ running: false });
+      expect(server.unexpected).toEqual([]);
+      server.verify();
+    } finally {
+      await embedder.stop();
+      await vaults.stop();
+      await t.dispose();
+      await vault.dispose();
+      await server.close();
+    }
   });
 });
