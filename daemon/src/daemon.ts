@@ -14,6 +14,8 @@ import { acquireDataLock } from './db/lock';
 import { removeDiscovery, writeDiscovery } from './discovery';
 import { DiscussionEngine } from './discussions/engine';
 import { recoverDiscussions } from './discussions/recovery';
+import { Embedder } from './librarian/embedder';
+import { VectorCache } from './librarian/vectors';
 import type { Log } from './log';
 import { startMaintenance } from './ops/maintenance';
 import { OpsMetrics } from './ops/metrics';
@@ -95,7 +97,8 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
       log: (level, message, extra) => log(level, message, { component: 'discussions', ...extra }),
       localUserId,
     });
-    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, workflowSummary, discussions });
+    const embedder = new Embedder({ db: database.db, secrets, vectors: new VectorCache(database.db), log: (level, message, extra) => log(level, message, { component: 'embedder', ...extra }) });
+    const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, workflowSummary, discussions, embedder });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;
     undo.push(
@@ -119,6 +122,9 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     // The vault indexers: each enabled vault is reconciled in the background, then watched.
     await vaults.start();
     undo.push(() => vaults.stop());
+    // Semantic search's embedder follows the index runs; stopped before the indexers (undo runs in reverse).
+    await embedder.start(vaults);
+    undo.push(() => embedder.stop());
     if (config.vault) {
       const { vault, created } = await vaults.register(config.vault).catch((e: unknown) => {
         throw new Error(`HISHO_VAULT / --vault: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

@@ -3,9 +3,16 @@
  * wants it (each body checked by the contract's own schema), or refused before anything is sent.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEARCH_STRATEGIES, librarianSettingsPatchSchema } from '../../shared/contracts/librarian';
-import type { LibrarianSettingsView } from '../src/daemon/librarian-schemas';
-import { categoriesText, parseCategories, parseSpecialization, parseWhole, TEXT_FIELDS } from '../src/settings/librarian-form';
+import { AI_PROVIDERS } from '../../shared/contracts/assistants';
+import { DEFAULT_SEARCH_STRATEGIES, embeddingStatusSchema, librarianSettingsPatchSchema } from '../../shared/contracts/librarian';
+import { format } from '../../shared/i18n';
+import { en, type Messages } from '../../shared/i18n/en';
+import { ja } from '../../shared/i18n/ja';
+import type { EmbeddingStatusView, LibrarianSettingsView } from '../src/daemon/librarian-schemas';
+import { embeddingStatusSchema as pluginStatusSchema } from '../src/daemon/librarian-schemas';
+import type { Translate } from '../src/i18n';
+import { canEmbed, categoriesText, embeddingProgress, parseCategories, parseSpecialization, parseWhole, TEXT_FIELDS } from '../src/settings/librarian-form';
+import { EMBEDDING_PROVIDERS } from '../../daemon/src/ai/embedding';
 
 const settings: LibrarianSettingsView = {
   isActive: true,
@@ -16,6 +23,7 @@ const settings: LibrarianSettingsView = {
   specialization: ['research notes', '料理'],
   searchStrategies: { ...DEFAULT_SEARCH_STRATEGIES },
   knowledgeCategories: { 会議: '議事録と予定', project: '' },
+  semantic: { enabled: false, assistantId: null, model: null, defaultModel: null, problem: 'no_assistant', problemMessage: 'Choose an assistant.' },
 };
 
 describe('the librarian settings fields', () => {
@@ -58,5 +66,30 @@ describe('the librarian settings fields', () => {
     expect(parseCategories(categoriesText(categories))).toEqual(categories);
     expect(parseSpecialization('')).toEqual([]);
     expect(parseWhole('7', 1, 20)).toBe(7);
+  });
+});
+
+describe('the semantic search settings', () => {
+  const translate = (messages: Messages): Translate => (key, vars) => format(messages[key], vars);
+
+  it('offer the providers the daemon can embed with (not Anthropic)', () => {
+    expect(AI_PROVIDERS.filter((p) => canEmbed(p))).toEqual(AI_PROVIDERS.filter((p) => EMBEDDING_PROVIDERS.includes(p)));
+    expect(canEmbed('claude')).toBe(false);
+  });
+
+  it('say the progress in the person’s language, and nothing while no model is in use', () => {
+    const status = embeddingStatusSchema.parse({ vault: 1, enabled: true, model: 'openai:text-embedding-3-small@512', notes: 300, embeddedNotes: 120, chunks: 410, running: true, tokens: 5000, lastError: null });
+    const view: EmbeddingStatusView = pluginStatusSchema.parse(status);
+    expect(embeddingProgress(view, translate(en))).toBe('120 of 300 notes embedded (410 sections); embedding…');
+    expect(embeddingProgress({ ...view, running: false }, translate(ja))).toBe('300 件中 120 件のノートを埋め込み済み（410 セクション）。');
+    expect(embeddingProgress({ ...view, model: null }, translate(en))).toBeNull();
+    expect(embeddingProgress({ ...view, enabled: false }, translate(en))).toBeNull();
+  });
+
+  it('send what the contract accepts', () => {
+    for (const semantic of [{ enabled: true }, { assistantId: 3 }, { assistantId: null }, { model: 'bge-m3' }, { model: null }]) {
+      expect(librarianSettingsPatchSchema.safeParse({ semantic }).success).toBe(true);
+    }
+    expect(librarianSettingsPatchSchema.safeParse({ semantic: { dimensions: 3 } }).success).toBe(false);
   });
 });

@@ -57,6 +57,38 @@ export const knowledgeCategoriesSchema = z.record(categoryName, z.string().trim(
 /** Why the librarian cannot call a model; null when it can. */
 export const LIBRARIAN_PROBLEMS = ['no_assistant', 'assistant_missing', 'assistant_inactive', 'assistant_key_missing', 'librarian_inactive'] as const;
 
+/** Why semantic search cannot embed with the chosen assistant; null when it can (or it is off). */
+export const EMBEDDING_PROBLEMS = ['no_assistant', 'assistant_missing', 'assistant_inactive', 'assistant_key_missing', 'cannot_embed', 'model_required'] as const;
+export type EmbeddingProblem = (typeof EMBEDDING_PROBLEMS)[number];
+
+/**
+ * Semantic search (embeddings of the notes' sections, fused with the lexical search; docs/ai.md).
+ * Off by default: it sends every note's text to the embedding provider once, and each question.
+ */
+export const semanticSettingsSchema = z.object({
+  enabled: z.boolean(),
+  /** The assistant whose provider, base URL and key embed (OpenAI, Gemini or a local server). */
+  assistantId: id.nullable(),
+  /** The embedding model as set; null: the provider's default (`defaultModel`). */
+  model: z.string().nullable(),
+  /** The model used when `model` is null; null for a local server (its model must be typed). */
+  defaultModel: z.string().nullable(),
+  problem: z.enum(EMBEDDING_PROBLEMS).nullable(),
+  /** What to change, one sentence in the user's language; null when there is no problem. */
+  problemMessage: z.string().nullable(),
+});
+export type SemanticSettings = z.output<typeof semanticSettingsSchema>;
+
+export const semanticSettingsPatchSchema = z
+  .object({
+    enabled: z.boolean(),
+    assistantId: id.nullable(),
+    /** null or '': the provider's default. */
+    model: z.string().trim().max(200, 'the embedding model name must be at most 200 characters').nullable(),
+  })
+  .partial()
+  .strict();
+
 export const librarianSettingsSchema = z.object({
   id,
   name: z.string(),
@@ -75,6 +107,7 @@ export const librarianSettingsSchema = z.object({
   specialization: z.array(z.string()),
   searchStrategies: searchStrategiesSchema,
   knowledgeCategories: knowledgeCategoriesSchema,
+  semantic: semanticSettingsSchema,
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -92,15 +125,40 @@ export const librarianSettingsPatchSchema = nonEmptyPatch(
     searchStrategies: searchStrategiesSchema.partial(),
     /** Replaces the whole map. */
     knowledgeCategories: knowledgeCategoriesSchema,
+    /** Keys given replace the stored ones; turning it on with an assistant that cannot embed is a 400. */
+    semantic: semanticSettingsPatchSchema,
   }),
 );
+
+/** The background embedding of a vault's notes (GET /librarian/embeddings). */
+export const embeddingStatusSchema = z.object({
+  vault: id,
+  enabled: z.boolean(),
+  /** The embedding model in use ("openai:text-embedding-3-small@512"); null when off or not usable. */
+  model: z.string().nullable(),
+  /** Notes in the vault, and those whose sections all have a vector of the model. */
+  notes: z.number().int(),
+  embeddedNotes: z.number().int(),
+  /** Vectors stored for the model (one per section). */
+  chunks: z.number().int(),
+  /** Embedding right now (or waiting to try again after a provider error). */
+  running: z.boolean(),
+  /** Tokens the provider counted for this vault's embeddings since the daemon started. */
+  tokens: z.number().int(),
+  /** The last failure, in the user's language; cleared by the next batch that succeeds. */
+  lastError: z.object({ code: z.string(), message: z.string(), at: timestamp }).nullable(),
+});
+export type EmbeddingStatus = z.output<typeof embeddingStatusSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Retrieval and asking
 // ---------------------------------------------------------------------------------------------
 
-/** How a passage was found: by the search, as a note linked from / linking to a match, or as the note the question is about. */
-export const PASSAGE_SOURCES = ['search', 'link', 'backlink', 'note'] as const;
+/**
+ * How a passage was found: by the search, as a note linked from / linking to a match, as the note
+ * the question is about, or by semantic search alone (a section whose meaning is near the question's).
+ */
+export const PASSAGE_SOURCES = ['search', 'link', 'backlink', 'note', 'semantic'] as const;
 
 /** A bounded piece of a note chosen to answer a question. */
 export const passageSchema = z.object({
@@ -134,6 +192,12 @@ export const passagesResponseSchema = z.object({
   passages: z.array(passageSchema),
   /** False when nothing in the vault passed the relevance threshold (passages is then empty). */
   relevant: z.boolean(),
+  /**
+   * Semantic search for this question: off (not enabled or its assistant cannot embed), not_ready
+   * (nothing embedded yet), used, or failed (the question could not be embedded: the passages are
+   * the lexical search's alone; `message` says why in the user's language).
+   */
+  semantic: z.object({ status: z.enum(['off', 'not_ready', 'used', 'failed']), message: z.string().nullable() }),
 });
 export type PassagesResponse = z.output<typeof passagesResponseSchema>;
 
@@ -289,6 +353,7 @@ export type TemplateList = z.output<typeof templateListSchema>;
 export const librarianEndpoints = {
   settings: endpoint({ method: 'get', path: '/librarian', tag: 'librarian', summary: "The librarian's settings (created with defaults at first use) and whether its AI features can be used", response: librarianSettingsSchema }),
   updateSettings: endpoint({ method: 'patch', path: '/librarian', tag: 'librarian', summary: 'Change the librarian: its assistant (provider, model, key), search strategies, categories', body: librarianSettingsPatchSchema, response: librarianSettingsSchema }),
+  embeddings: endpoint({ method: 'get', path: '/librarian/embeddings', tag: 'librarian', summary: "Progress of semantic search's background embedding of the vault's notes, and its last error", query: z.object({ vault: vaultParam }), response: embeddingStatusSchema }),
   passages: endpoint({ method: 'get', path: '/librarian/passages', tag: 'librarian', summary: 'The passages of the vault that answer a question (no model call)', query: passagesQuerySchema, response: passagesResponseSchema }),
   ask: endpoint({
     method: 'post',

@@ -41,7 +41,8 @@ export const PROVIDER_NAMES: Record<AiProvider, string> = {
 
 const KEY_REQUIRED: Record<AiProvider, boolean> = { openai: true, claude: true, gemini: true, openai_compatible: false };
 
-function who(config: ProviderConfig): AiWho {
+/** How a failure names the provider: "OpenAI (gpt-4o-mini)", or the local server's URL and model. */
+export function who(config: ProviderConfig): AiWho {
   if (config.provider === 'openai_compatible') return { server: config.baseUrl ?? DEFAULT_COMPATIBLE_BASE_URL, model: config.model };
   return `${PROVIDER_NAMES[config.provider]} (${config.model})`;
 }
@@ -86,7 +87,7 @@ function toMessages(req: ChatRequest): ModelMessage[] {
  * One attempt's signal: the caller's signal plus our own timer. `timedOut()` tells whether the
  * timer fired, so an abort becomes 'timeout' or 'cancelled' correctly.
  */
-function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
+export function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
   const controller = new AbortController();
   let timedOutAfter: number | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -115,7 +116,7 @@ function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-function missingKey(config: ProviderConfig): AiError | undefined {
+export function missingKey(config: ProviderConfig): AiError | undefined {
   if (KEY_REQUIRED[config.provider] && !config.apiKey) {
     return new AiError({ kind: 'not_configured', problem: 'key_missing', who: PROVIDER_NAMES[config.provider] });
   }

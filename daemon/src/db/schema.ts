@@ -540,6 +540,10 @@ export const librarianAssistant = pgTable(
     apiKeyEncrypted: text('api_key_encrypted'),
     /** The AI assistant the librarian uses (issue 4); null until one is chosen. */
     assistantId: ref('assistant_id'),
+    /** Semantic search (docs/ai.md): off until the user turns it on; the assistant whose provider and key embed, and the embedding model (null: the provider's default). */
+    embeddingEnabled: boolean('embedding_enabled').notNull().default(false),
+    embeddingAssistantId: ref('embedding_assistant_id'),
+    embeddingModel: varchar('embedding_model', { length: 200 }),
     isActive: boolean('is_active').notNull().default(true),
     specialization: text('specialization')
       .array()
@@ -553,6 +557,7 @@ export const librarianAssistant = pgTable(
   (t) => [
     check('librarian_assistant_ai_provider_check', oneOf(t.aiProvider, AI_PROVIDERS)),
     foreignKey({ name: 'librarian_assistant_assistant_id_fk', columns: [t.assistantId], foreignColumns: [aiAssistants.id] }).onDelete('set null'),
+    foreignKey({ name: 'librarian_assistant_embedding_assistant_id_fk', columns: [t.embeddingAssistantId], foreignColumns: [aiAssistants.id] }).onDelete('set null'),
     index('idx_librarian_active').on(t.isActive),
     index('idx_librarian_assistant').on(t.assistantId),
   ],
@@ -961,6 +966,47 @@ export const vaultIndexErrors = pgTable(
   ],
 );
 
+/**
+ * `bytea` read and written as a Uint8Array (node-postgres gives a Buffer, PGlite a Uint8Array).
+ * Embedding vectors are stored so, as little-endian float32, because PostgreSQL 15 without
+ * pgvector has no vector type and a `real[]` comes back as text to parse number by number.
+ */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Embedding vectors of the notes' sections (semantic search, docs/ai.md). One row per chunk of a
+ * note for the vault's current embedding model; rows of another model are deleted by the embedder.
+ * `source_hash` says which version of the note (path and content) the chunks were cut from, so an
+ * unchanged note is skipped without being read; `content_hash` lets an unchanged chunk keep its vector.
+ */
+export const noteEmbeddings = pgTable(
+  'note_embeddings',
+  {
+    id: id(),
+    vaultId: ref('vault_id').notNull(),
+    noteId: ref('note_id').notNull(),
+    chunkIndex: integer('chunk_index').notNull(),
+    heading: text('heading'),
+    /** sha256 hex of the chunk text sent to the model. */
+    contentHash: text('content_hash').notNull(),
+    /** md5 of the note's path and content_hash when the chunks were cut. */
+    sourceHash: text('source_hash').notNull(),
+    /** "openai:text-embedding-3-small@512" (daemon/src/ai/embedding.ts embeddingModelId). */
+    model: varchar('model', { length: 300 }).notNull(),
+    dimensions: integer('dimensions').notNull(),
+    /** `dimensions` little-endian float32 numbers. */
+    vector: bytea('vector').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.vaultId], foreignColumns: [obsidianIntegrationSettings.id], name: 'note_embeddings_vault_id_fk' }).onDelete('cascade'),
+    foreignKey({ columns: [t.noteId], foreignColumns: [notes.id], name: 'note_embeddings_note_id_fk' }).onDelete('cascade'),
+    unique('note_embeddings_note_id_chunk_index_unique').on(t.noteId, t.chunkIndex),
+    check('note_embeddings_dimensions_check', sql`${t.dimensions} > 0 AND octet_length(${t.vector}) = 4 * ${t.dimensions}`),
+    index('idx_note_embeddings_vault_id_model').on(t.vaultId, t.model),
+  ],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Inferred row types
 // ---------------------------------------------------------------------------------------------
@@ -1013,4 +1059,5 @@ export type NewNote = typeof notes.$inferInsert;
 export type NoteLinkRow = typeof noteLinks.$inferSelect;
 export type NewNoteLinkRow = typeof noteLinks.$inferInsert;
 export type VaultIndexError = typeof vaultIndexErrors.$inferSelect;
+export type NoteEmbedding = typeof noteEmbeddings.$inferSelect;
 export type NewVaultIndexError = typeof vaultIndexErrors.$inferInsert;

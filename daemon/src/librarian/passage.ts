@@ -24,6 +24,8 @@ export interface ExtractedPassage {
 
 interface Block {
   heading: string | null;
+  /** The headings above the paragraph, outermost first, its own heading last ([] before the first). */
+  path: string[];
   /** Index of the section, so neighbours stay within it. */
   section: number;
   text: string;
@@ -36,12 +38,14 @@ const FENCE_RE = /^\s*(```|~~~)/;
 export function blocksOf(body: string): Block[] {
   const blocks: Block[] = [];
   let heading: string | null = null;
+  let path: string[] = [];
+  const levels: number[] = [];
   let section = 0;
   let lines: string[] = [];
   let fence: string | null = null;
   const flush = () => {
     const text = lines.join('\n').trim();
-    if (text) blocks.push({ heading, section, text });
+    if (text) blocks.push({ heading, path, section, text });
     lines = [];
   };
   for (const line of body.replace(/%%[\s\S]*?%%/g, '').split(/\r?\n/)) {
@@ -64,6 +68,10 @@ export function blocksOf(body: string): Block[] {
     if (h) {
       flush();
       heading = h[2]!.trim();
+      const level = h[1]!.length;
+      while (levels.length > 0 && levels.at(-1)! >= level) levels.pop();
+      levels.push(level);
+      path = [...path.slice(0, levels.length - 1), heading];
       section++;
       continue;
     }

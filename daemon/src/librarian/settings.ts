@@ -123,7 +123,8 @@ export function problemMessage(state: Pick<LibrarianState, 'problem' | 'assistan
   return message(language, PROBLEM_KEYS[state.problem], { name: state.assistant?.name ?? '' });
 }
 
-export function settingsToApi(state: LibrarianState, language: Language): LibrarianSettings {
+/** The API's view of the settings; `semantic` comes from semantic-settings.ts (it reads its own assistant). */
+export function settingsToApi(state: LibrarianState, language: Language, semantic: LibrarianSettings['semantic']): LibrarianSettings {
   const { row, assistant } = state;
   const live = assistant && !assistant.deletedAt ? assistant : undefined;
   return {
@@ -139,6 +140,7 @@ export function settingsToApi(state: LibrarianState, language: Language): Librar
     specialization: row.specialization,
     searchStrategies: readStrategies(row.searchStrategies),
     knowledgeCategories: readKnowledgeCategories(row.knowledgeCategories),
+    semantic,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -8,6 +8,7 @@ import type { CacheStore } from '../cache/store';
 import type { Database } from '../db/database';
 import { DiscussionEngine } from '../discussions/engine';
 import type { Log } from '../log';
+import type { Embedder } from '../librarian/embedder';
 import type { VaultService } from '../vault/service';
 import { workflowSummaryRefresher, type SummaryRefresher } from '../workflows/summary-refresher';
 import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
@@ -56,6 +57,8 @@ export interface AppDeps {
   models?: ModelFactory;
   /** Refreshes workflow_summary after workflow and task changes (coalesced); created if absent. The owner closes it at shutdown. */
   workflowSummary?: SummaryRefresher;
+  /** Embeds the notes for semantic search in the background (started and stopped by the daemon); without it only vectors already stored are searched. */
+  embedder?: Embedder;
   /** Runs AI discussions; the daemon passes its own (recovered at start, stopped at shutdown); created if absent. */
   discussions?: DiscussionEngine;
 }

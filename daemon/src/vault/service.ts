@@ -81,6 +81,8 @@ export async function canonicalVaultPath(input: string): Promise<string> {
 export class VaultService {
   private readonly indexers = new Map<number, VaultIndexer>();
   private readonly listeners = new Map<number, Set<(e: IndexEvent) => void>>();
+  /** Listeners of every vault's events (the embedder, which follows each index run). */
+  private readonly everyVault = new Set<(e: IndexEvent) => void>();
   private started = false;
   private readonly watch: Watch;
 
@@ -131,7 +133,7 @@ export class VaultService {
   }
 
   private dispatch(vaultId: number, e: IndexEvent): void {
-    for (const l of this.listeners.get(vaultId) ?? []) {
+    for (const l of [...(this.listeners.get(vaultId) ?? []), ...this.everyVault]) {
       try {
         l(e);
       } catch {
@@ -148,6 +150,14 @@ export class VaultService {
     set.add(listener);
     return () => {
       set.delete(listener);
+    };
+  }
+
+  /** Index events of every vault until the returned function is called. */
+  subscribeAll(listener: (e: IndexEvent) => void): () => void {
+    this.everyVault.add(listener);
+    return () => {
+      this.everyVault.delete(listener);
     };
   }
 

@@ -29,7 +29,8 @@ export interface Step {
   expect: string | RegExp;
   /** Throws (e.g. an expect()) when the request is not what the test wanted. */
   check?: (req: Received) => void;
-  reply: Reply;
+  /** A function answers from the request (scripted vectors per text); it may throw like `check`. */
+  reply: Reply | ((req: Received) => Reply);
 }
 
 export interface ProtocolServer {
@@ -76,12 +77,13 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
     if (!step) return fail('no step left in the script');
     const matches = typeof step.expect === 'string' ? line.split('?')[0] === step.expect : step.expect.test(line);
     if (!matches) return fail(`expected ${String(step.expect)}`);
+    let reply: Reply;
     try {
       step.check?.(r);
+      reply = typeof step.reply === 'function' ? step.reply(r) : step.reply;
     } catch (e) {
       return fail(`check failed: ${(e as Error).message}`);
     }
-    const reply = step.reply;
     if (reply.delayMs) await sleep(reply.delayMs);
     if (res.destroyed) return;
     if ('sse' in reply) {
@@ -206,4 +208,18 @@ export const geminiWire = {
     );
   },
   error: (code: number, status: string, message: string) => ({ error: { code, message, status } }),
+};
+
+/** Embeddings: OpenAI `/v1/embeddings` (also every OpenAI-compatible server) and Gemini's embed calls. */
+export const embeddingWire = {
+  openai: (vectors: number[][], promptTokens = 8) => ({
+    object: 'list',
+    data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    model: 'test-embedding',
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  }),
+  /** `models/{model}:batchEmbedContents` (more than one text). */
+  geminiBatch: (vectors: number[][]) => ({ embeddings: vectors.map((values) => ({ values })) }),
+  /** `models/{model}:embedContent` (one text). */
+  geminiOne: (vector: number[]) => ({ embedding: { values: vector } }),
 };

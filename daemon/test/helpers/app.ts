@@ -36,7 +36,7 @@ export interface TestApp {
 }
 
 /** Optional dependencies of the test app (the key box, a scripted model factory…). */
-export type TestAppExtra = Partial<Pick<AppDeps, 'secrets' | 'models' | 'workflowSummary' | 'discussions'>>;
+export type TestAppExtra = Partial<Pick<AppDeps, 'secrets' | 'models' | 'workflowSummary' | 'discussions' | 'embedder'>>;
 
 /** The daemon's app with the test token, over `database` and `cache`, for the local user. */
 async function testApp(database: TestDatabase, cache: CacheStore, extra: TestAppExtra, port: () => number, log: AppDeps['log']) {

@@ -117,7 +117,7 @@ describe.each(testDatabaseTargets())('librarian ask on $kind', (target) => {
     const calls = f.model.calls.length;
     const en = await ask(f.t, { question: 'What is the capital city of Australia?' });
     expect(en.events.map((e) => e.event)).toEqual(['user', 'passages', 'done']);
-    expect(en.events[1]!.data).toEqual({ vault: f.vaultId, passages: [], relevant: false });
+    expect(en.events[1]!.data).toEqual({ vault: f.vaultId, passages: [], relevant: false, semantic: { status: 'off', message: null } });
     expect(en.events[2]!.data.message).toMatchObject({
       mode: 'nothing_found',
       incomplete: false,

@@ -6,6 +6,7 @@ import {
   askEventSchemas,
   categorizationSchema,
   conversationListSchema,
+  embeddingStatusSchema,
   librarianSettingsSchema,
   linkSuggestionsSchema,
   messageListSchema,
@@ -16,6 +17,7 @@ import {
   type AskEvents,
   type CategorizationView,
   type ConversationView,
+  type EmbeddingStatusView,
   type LibrarianMessageView,
   type LibrarianSettingsView,
   type LinkSuggestionsView,
@@ -72,6 +74,11 @@ export class LibrarianApi {
 
   updateSettings(body: LibrarianSettingsPatch): Promise<LibrarianSettingsView> {
     return this.client.request('PATCH', '/api/v1/librarian', librarianSettingsSchema, body);
+  }
+
+  /** Semantic search's embedding of the vault's notes: progress and the last error (the only vault, when none is named). */
+  embeddings(vault?: string): Promise<EmbeddingStatusView> {
+    return this.client.request('GET', `/api/v1/librarian/embeddings${queryString({ vault })}`, embeddingStatusSchema);
   }
 
   /** Asks; each event of the answer is handed to `onEvent` as it arrives. Aborting `signal` stops the answer. */

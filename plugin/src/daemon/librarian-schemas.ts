@@ -4,11 +4,13 @@ import type {
   AnswerMode,
   Categorization,
   Citation,
+  EmbeddingStatus,
   LibrarianMessage,
   LibrarianSettings,
   LinkSuggestions,
   NoteSummary,
   Passage,
+  SemanticSettings,
   TagSuggestions,
   TemplateList,
   askEventSchemas as sharedAskEventSchemas,
@@ -26,7 +28,7 @@ type EventOf<K extends keyof typeof sharedAskEventSchemas> = z.output<(typeof sh
 // Copied, not imported: the contract's values would bring zod into main.js. Keyed by the contract's
 // values, so one added there is a compile error here (not a refused answer at run time).
 const MODE_SET: Record<AnswerMode, true> = { vault: true, general: true, nothing_found: true };
-const SOURCE_SET: Record<Passage['source'], true> = { search: true, link: true, backlink: true, note: true };
+const SOURCE_SET: Record<Passage['source'], true> = { search: true, link: true, backlink: true, note: true, semantic: true };
 const MODES = Object.keys(MODE_SET) as AnswerMode[];
 const SOURCES = Object.keys(SOURCE_SET) as Passage['source'][];
 
@@ -36,7 +38,17 @@ export type LibrarianSettingsView = Pick<
   'isActive' | 'assistantId' | 'configured' | 'problemMessage' | 'specialization' | 'searchStrategies' | 'knowledgeCategories'
 > & {
   assistant: Pick<NonNullable<LibrarianSettings['assistant']>, 'id' | 'name' | 'provider' | 'model'> | null;
+  semantic: SemanticSettings;
 };
+const semanticSettingsSchema: z.ZodMiniType<SemanticSettings> = z.object({
+  enabled: z.boolean(),
+  assistantId: z.nullable(z.number()),
+  model: z.nullable(z.string()),
+  defaultModel: z.nullable(z.string()),
+  // The reason is shown as the daemon's sentence; its code is only passed on.
+  problem: z.nullable(z.custom<SemanticSettings['problem']>((v) => typeof v === 'string')),
+  problemMessage: z.nullable(z.string()),
+});
 export const librarianSettingsSchema: z.ZodMiniType<LibrarianSettingsView> = z.object({
   isActive: z.boolean(),
   assistantId: z.nullable(z.number()),
@@ -47,6 +59,21 @@ export const librarianSettingsSchema: z.ZodMiniType<LibrarianSettingsView> = z.o
   searchStrategies: z.object({ passages: z.number(), expandLinks: z.boolean(), maxPassageChars: z.number() }),
   // A record checked by hand: z.record would add 2 KB of zod to main.js.
   knowledgeCategories: z.custom<Record<string, string>>((v) => typeof v === 'object' && v !== null && Object.values(v).every((d) => typeof d === 'string')),
+  semantic: semanticSettingsSchema,
+});
+
+/** The background embedding's progress (GET /librarian/embeddings), as the settings show it. */
+export type EmbeddingStatusView = Pick<EmbeddingStatus, 'enabled' | 'model' | 'notes' | 'embeddedNotes' | 'chunks' | 'running'> & {
+  lastError: { message: string } | null;
+};
+export const embeddingStatusSchema: z.ZodMiniType<EmbeddingStatusView> = z.object({
+  enabled: z.boolean(),
+  model: z.nullable(z.string()),
+  notes: z.number(),
+  embeddedNotes: z.number(),
+  chunks: z.number(),
+  running: z.boolean(),
+  lastError: z.nullable(z.object({ message: z.string() })),
 });
 
 export type PassageView = Pick<Passage, 'path' | 'title' | 'heading' | 'text' | 'source'>;

@@ -1,6 +1,22 @@
 /** The librarian settings' fields, read from and written back as the contract wants them (pure, tested against it). */
+import type { AiProviderName } from '../../../shared/contracts/assistants';
 import type { LibrarianSettingsPatch } from '../daemon/librarian-client';
-import type { LibrarianSettingsView } from '../daemon/librarian-schemas';
+import type { EmbeddingStatusView, LibrarianSettingsView } from '../daemon/librarian-schemas';
+import type { Translate } from '../i18n';
+
+/** Providers with embedding models (the daemon's daemon/src/ai/embedding.ts); Anthropic has none. */
+const EMBEDS: Record<AiProviderName, boolean> = { openai: true, gemini: true, openai_compatible: true, claude: false };
+
+export function canEmbed(provider: AiProviderName): boolean {
+  return EMBEDS[provider];
+}
+
+/** "120 of 300 notes embedded (410 sections)", with "embedding…" while it runs; null before a model is in use. */
+export function embeddingProgress(status: EmbeddingStatusView, t: Translate): string | null {
+  if (!status.enabled || status.model === null) return null;
+  const vars = { done: status.embeddedNotes, total: status.notes, chunks: status.chunks };
+  return t(status.running ? 'lib.semantic.progress.running' : 'lib.semantic.progress', vars);
+}
 
 /** A whole number from `min` to `max`, or null. */
 export function parseWhole(text: string, min: number, max: number): number | null {

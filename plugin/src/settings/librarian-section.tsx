@@ -11,6 +11,7 @@ import { daemonClient } from '../views/librarian/daemon';
 import { errorSentence } from '../views/librarian/error-text';
 import { Field } from './assistant-modal';
 import { TEXT_FIELDS, type TextField } from './librarian-form';
+import { SemanticGroup } from './semantic-group';
 
 export interface LibrarianSectionProps {
   monitor: ConnectionMonitor;
@@ -125,6 +126,7 @@ function LibrarianSection({ monitor, i18n, onAssistantsChanged }: LibrarianSecti
       {text('length', { type: 'number', min: 200, max: 4000, step: 100 })}
       {text('specialization', { type: 'text' })}
       {text('categories', { rows: 4 }, true)}
+      <SemanticGroup monitor={monitor} t={t} settings={settings} assistants={assistants} save={save} />
       {failure && (
         <p class="hisho-error" role="alert">
           {failure}

@@ -7,11 +7,11 @@
  * question is stored, then the answer when the stream ends — complete, or incomplete with the
  * reason when a provider error or a cancel cut it off. Nothing half-written is stored as complete.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { z } from 'zod';
-import { askEventSchemas, librarianEndpoints, type AskEventName, type Passage } from '../../../../shared/contracts/librarian';
+import { askEventSchemas, librarianEndpoints, type AskEventName, type Passage, type PassagesResponse } from '../../../../shared/contracts/librarian';
 import type { Language } from '../../../../shared/i18n';
 import { defaultModelFactory, recordUsage, type AssistantModelConfig } from '../../ai/assistants';
 import { AiError, aiErrorSentence, type AiErrorKind } from '../../ai/errors';
@@ -24,9 +24,11 @@ import { aiAssistants, librarianAssistant, obsidianIntegrationSettings } from '.
 import { checkCitations, linkTargetsOf } from '../../librarian/citations';
 import { conversationVault, findLibrarianConversation, librarianMessages, librarianMessageToApi, listLibrarianConversations, startTurn, storeAnswer } from '../../librarian/conversation';
 import { librarianSystemPrompt, questionWithPassages } from '../../librarian/prompt';
-import { retrievePassages } from '../../librarian/retrieve';
-import { librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
+import { retrieveHybrid, semanticOutcomeToApi, semanticSource } from '../../librarian/semantic';
+import { semanticProblemMessage, semanticState, semanticToApi } from '../../librarian/semantic-settings';
+import { ensureLibrarian, librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
+import { VectorCache } from '../../librarian/vectors';
 import { resolveTemplateFolder } from '../../vault/template-folder';
 import {
   CATEGORY_INSTRUCTIONS,
@@ -44,6 +46,7 @@ import {
   type ToolCall,
 } from '../../librarian/tools';
 import { findNote, resolveVault } from '../../search/graph';
+import { rows } from '../../search/search';
 import type { AppDeps } from '../app';
 import { ApiError } from '../errors';
 import { register, type AppEnv } from '../route';
@@ -65,6 +68,8 @@ export function librarianRoutes(deps: AppDeps) {
   const { db } = deps.database;
   const { secrets, log } = deps;
   const models = deps.models ?? defaultModelFactory(log);
+  /** The daemon's embedder drops these vectors when it writes; without one, only what is stored is read (once). */
+  const vectors = deps.embedder?.vectors ?? new VectorCache(db);
 
   /** The librarian with a callable model, or 409 librarian_not_configured saying what to set up. */
   async function configured(language: Language): Promise<Configured> {
@@ -102,32 +107,77 @@ export function librarianRoutes(deps: AppDeps) {
   /** The language of a note tool's answer: the note's own (kana → Japanese), else the user's. */
   const languageOfNote = (text: NoteText, preferred: Language): Language => detectLanguage(`${text.note.title}\n${text.body.slice(0, 2000)}`) ?? preferred;
 
-  register(app, librarianEndpoints.settings, async () => {
-    const language = await preferredLanguage(db, deps.localUserId);
-    return settingsToApi(await librarianState(db, secrets, language), language);
-  });
+  async function settingsView(language: Language) {
+    const state = await librarianState(db, secrets, language);
+    return settingsToApi(state, language, semanticToApi(state.row, await semanticState(db, secrets, state.row), language));
+  }
+
+  async function assertAssistant(field: string, assistantId: number | null | undefined) {
+    if (assistantId === undefined || assistantId === null) return;
+    const [a] = await db.select({ id: aiAssistants.id, deletedAt: aiAssistants.deletedAt }).from(aiAssistants).where(eq(aiAssistants.id, assistantId));
+    if (!a || a.deletedAt) throw new ApiError(400, 'unknown_reference', `${field} ${assistantId} does not exist; list assistants with GET /api/v1/assistants`);
+  }
+
+  register(app, librarianEndpoints.settings, async () => settingsView(await preferredLanguage(db, deps.localUserId)));
 
   register(app, librarianEndpoints.updateSettings, async ({ body }) => {
     const language = await preferredLanguage(db, deps.localUserId);
     const { row } = await librarianState(db, secrets, language);
-    if (body.assistantId !== undefined && body.assistantId !== null) {
-      const [a] = await db.select({ id: aiAssistants.id, deletedAt: aiAssistants.deletedAt }).from(aiAssistants).where(eq(aiAssistants.id, body.assistantId));
-      if (!a || a.deletedAt) throw new ApiError(400, 'unknown_reference', `assistantId ${body.assistantId} does not exist; list assistants with GET /api/v1/assistants`);
+    await assertAssistant('assistantId', body.assistantId);
+    await assertAssistant('semantic.assistantId', body.semantic?.assistantId);
+    const { searchStrategies, semantic, ...rest } = body;
+    const embedding = {
+      embeddingEnabled: semantic?.enabled ?? row.embeddingEnabled,
+      embeddingAssistantId: semantic?.assistantId !== undefined ? semantic.assistantId : row.embeddingAssistantId,
+      embeddingModel: semantic?.model !== undefined ? semantic.model || null : row.embeddingModel,
+    };
+    if (embedding.embeddingEnabled) {
+      // Turning semantic search on (or changing it while on) with an assistant that cannot embed is refused, saying why.
+      const check = await semanticState(db, secrets, embedding);
+      if (check.problem) throw new ApiError(400, 'embedding_unavailable', semanticProblemMessage(check, language) ?? '', { problem: check.problem, configure: 'semantic.assistantId' });
     }
-    const { searchStrategies, ...rest } = body;
     await db
       .update(librarianAssistant)
-      .set({ ...rest, ...(searchStrategies ? { searchStrategies: { ...readStrategies(row.searchStrategies), ...searchStrategies } } : {}) })
+      .set({ ...rest, ...(searchStrategies ? { searchStrategies: { ...readStrategies(row.searchStrategies), ...searchStrategies } } : {}), ...(semantic ? embedding : {}) })
       .where(eq(librarianAssistant.id, row.id));
-    return settingsToApi(await librarianState(db, secrets, language), language);
+    if (semantic) await deps.embedder?.restart();
+    return settingsView(language);
+  });
+
+  register(app, librarianEndpoints.embeddings, async ({ query }) => {
+    const vault = await resolveVault(db, query.vault);
+    const language = await preferredLanguage(db, deps.localUserId);
+    const row = await ensureLibrarian(db, language);
+    const state = await semanticState(db, secrets, row);
+    const model = row.embeddingEnabled && state.modelId ? state.modelId : null;
+    const [counts] = await rows<{ notes: number | string; embedded: number | string; chunks: number | string }>(
+      db,
+      sql`SELECT (SELECT count(*) FROM notes WHERE vault_id = ${vault.id}) AS notes,
+                 (SELECT count(*) FROM notes n WHERE n.vault_id = ${vault.id} AND EXISTS (SELECT 1 FROM note_embeddings e WHERE e.note_id = n.id AND e.model = ${model} AND e.source_hash = md5(n.path || n.content_hash))) AS embedded,
+                 (SELECT count(*) FROM note_embeddings WHERE vault_id = ${vault.id} AND model = ${model}) AS chunks`,
+    );
+    const status = deps.embedder?.status(vault.id);
+    const last = status?.lastError;
+    return {
+      vault: vault.id,
+      enabled: row.embeddingEnabled,
+      model,
+      notes: Number(counts?.notes ?? 0),
+      embeddedNotes: Number(counts?.embedded ?? 0),
+      chunks: Number(counts?.chunks ?? 0),
+      running: status?.running ?? false,
+      tokens: status?.tokens ?? 0,
+      lastError: last ? { code: last.error.kind, message: aiErrorSentence(last.error, language), at: last.at.toISOString() } : null,
+    };
   });
 
   register(app, librarianEndpoints.passages, async ({ query }) => {
     const vault = await resolveVault(db, query.vault);
     const language = await preferredLanguage(db, deps.localUserId);
     const strategies = readStrategies((await librarianState(db, secrets, language)).row.searchStrategies);
-    const r = await retrievePassages(db, { vaultId: vault.id, question: query.q, limit: query.limit, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars });
-    return { vault: vault.id, passages: r.passages, relevant: r.relevant };
+    const r = await retrieveHybrid(db, { vaultId: vault.id, question: query.q, limit: query.limit, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars }, await semanticSource(db, secrets, vectors));
+    if (r.semantic.error) log('warn', 'semantic search failed; lexical passages only', { kind: r.semantic.error.kind, cause: r.semantic.error.detail.cause });
+    return { vault: vault.id, passages: r.passages, relevant: r.relevant, semantic: semanticOutcomeToApi(r.semantic, language) };
   });
 
   register(app, librarianEndpoints.ask, async ({ body }, c) => {
@@ -142,11 +192,16 @@ export function librarianRoutes(deps: AppDeps) {
     const vault = await resolveVault(db, vaultParam);
     const strategies = readStrategies(state.row.searchStrategies);
     const note = body.notePath === undefined ? undefined : await findNote(db, vault.id, body.notePath);
-    const retrieval = await retrievePassages(db, { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars, noteId: note?.id });
+    const retrieval = await retrieveHybrid(
+      db,
+      { vaultId: vault.id, question: body.question, limit: strategies.passages, expandLinks: strategies.expandLinks, maxPassageChars: strategies.maxPassageChars, noteId: note?.id },
+      await semanticSource(db, secrets, vectors),
+    );
+    if (retrieval.semantic.error) log('warn', 'semantic search failed; lexical passages only', { kind: retrieval.semantic.error.kind, cause: retrieval.semantic.error.detail.cause });
     const turn = await startTurn(db, { question: body.question, conversationId: body.conversationId, vaultId: vault.id, assistantId: state.assistant.id, userId: deps.localUserId });
     const mode = retrieval.relevant ? 'vault' : body.allowGeneralKnowledge ? 'general' : 'nothing_found';
     log('debug', 'librarian question', { conversationId: turn.conversationId, vaultId: vault.id, passages: retrieval.passages.length, mode, terms: retrieval.terms.map((t) => t.text) });
-    return askStream(c, { db, deps, state, turn, passages: retrieval.passages, mode, language, preferred, model: mode === 'nothing_found' ? undefined : models(state.config) });
+    return askStream(c, { db, deps, state, turn, passages: retrieval.passages, semantic: semanticOutcomeToApi(retrieval.semantic, preferred), mode, language, preferred, model: mode === 'nothing_found' ? undefined : models(state.config) });
   });
 
   register(app, librarianEndpoints.conversations, async ({ query }) => listLibrarianConversations(db, query.limit, query.offset));
@@ -208,6 +263,7 @@ interface AskTurn {
   state: Configured;
   turn: Awaited<ReturnType<typeof startTurn>>;
   passages: Passage[];
+  semantic: PassagesResponse['semantic'];
   mode: 'vault' | 'general' | 'nothing_found';
   language: Language;
   preferred: Language;
@@ -230,7 +286,7 @@ function askStream(c: Context<AppEnv>, t: AskTurn): Response {
     stream.onAbort(cancel);
     c.req.raw.signal.addEventListener('abort', cancel, { once: true });
     await send(stream, 'user', { message: librarianMessageToApi(turn.userMessage) });
-    await send(stream, 'passages', { vault: turn.vaultId, passages: t.passages, relevant: t.mode === 'vault' });
+    await send(stream, 'passages', { vault: turn.vaultId, passages: t.passages, relevant: t.mode === 'vault', semantic: t.semantic });
 
     if (!t.model) {
       const reply = await storeAnswer(db, { conversationId: turn.conversationId, assistantId: state.assistant.id, text: message(t.language, 'librarian.ai.nothing-found'), mode: 'nothing_found', citations: [], removedLinks: [], usage: ZERO_USAGE, model: null });

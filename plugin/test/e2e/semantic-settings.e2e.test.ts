@@ -1,0 +1,126 @@
+/**
+ * Semantic search's settings end to end: a real daemon (PGlite) indexes the fixture vault, the
+ * plugin's real code runs in Chromium, and a local server speaking the OpenAI embeddings protocol
+ * answers scripted vectors. An Anthropic assistant cannot be chosen, a local server without a model
+ * name is refused with the daemon's sentence, then with one the notes are embedded in the
+ * background and the progress line counts them; turning it off hides the line.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { embeddingWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../../../daemon/test/ai/protocol-server';
+import { format } from '../../../shared/i18n';
+import { en } from '../../../shared/i18n/en';
+import { startDaemon, type RunningDaemon } from './daemon-process';
+import { writeFixtureVault, type FixtureVault } from './fixture-vault';
+import { browserTestsEnabled, startHarness, type Harness } from './harness';
+
+const enabled = browserTestsEnabled();
+let daemon: RunningDaemon | undefined;
+let provider: ProtocolServer | undefined;
+let vault: FixtureVault | undefined;
+let harness: Harness | undefined;
+
+function h(): Harness {
+  if (!harness) throw new Error('harness not started');
+  return harness;
+}
+
+async function daemonApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (!daemon) throw new Error('no daemon');
+  const response = await fetch(`${daemon.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+type Semantic = { enabled: boolean; assistantId: number | null; model: string | null };
+type Status = { notes: number; embeddedNotes: number; chunks: number; running: boolean };
+
+beforeAll(async () => {
+  if (!enabled) return;
+  vault = await writeFixtureVault();
+  provider = await startProtocolServer();
+  daemon = await startDaemon();
+  harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path, language: 'en' });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = (await daemonApi<{ items: { path: string; status: string; notesIndexed: number }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
+    if (found?.status === 'idle' && found.notesIndexed === vault.notes) break;
+    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await daemonApi('POST', '/assistants', { name: 'Local', provider: 'openai_compatible', model: 'local-model', settings: { baseUrl: `${provider.url}/v1` } });
+  await daemonApi('POST', '/assistants', { name: 'Claude', provider: 'claude', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-test-0000' });
+}, 150_000);
+
+afterEach(() => provider?.verify());
+
+afterAll(async () => {
+  await harness?.close();
+  await daemon?.stop();
+  await provider?.close();
+  await vault?.remove();
+});
+
+describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
+  it('chooses an assistant that can embed, is refused without a model, embeds with one and shows the progress', async () => {
+    await h().page.evaluate(() => {
+      const plugin = window.hishoHarness.plugin as unknown as { settingTabs: { display(): void; containerEl: HTMLElement }[] };
+      const tab = plugin.settingTabs[0];
+      if (!tab) throw new Error('no settings tab');
+      tab.display();
+      document.querySelector('.workspace-split.mod-root')?.replaceChildren(tab.containerEl);
+    });
+    const section = h().page.locator('.vertical-tab-content .hisho-librarian-settings');
+    await expect.poll(() => section.getAttribute('data-state'), { timeout: 15_000 }).toBe('ready');
+    const group = section.locator('.hisho-lib-semantic-group');
+    expect(await group.getAttribute('data-enabled')).toBe('false');
+    expect(await group.locator('.hisho-lib-semantic-heading').textContent()).toBe(en['lib.semantic.heading']);
+
+    const assistant = group.locator('#hisho-lib-semantic-assistant-input');
+    const claude = assistant.locator('option', { hasText: 'Claude' });
+    expect(await claude.textContent()).toBe(format(en['lib.semantic-assistant.no-embeddings'], { name: 'Claude' }));
+    expect(await claude.isDisabled()).toBe(true);
+    await assistant.selectOption({ label: 'Local (local-model)' });
+    await expect.poll(async () => (await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.assistantId).not.toBeNull();
+    // A local server has no default model: the description asks for one.
+    expect(await group.locator('.hisho-lib-semantic-model .setting-item-description').textContent()).toBe(en['lib.semantic-model.desc-local']);
+
+    await group.locator('#hisho-lib-semantic-input').check();
+    const refusal = section.locator('.hisho-error[role="alert"]');
+    await expect.poll(() => refusal.count()).toBe(1);
+    expect(await refusal.textContent()).toBe(en['librarian.semantic.problem.model-required']);
+    expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.enabled).toBe(false);
+
+    const model = group.locator('#hisho-lib-semantic-model-input');
+    await model.fill('bge-m3');
+    await model.press('Tab');
+    await expect.poll(async () => (await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.model).toBe('bge-m3');
+
+    // The fixture vault is a few notes: one call embeds every section.
+    provider?.script({
+      expect: 'POST /v1/embeddings',
+      reply: (r: Received): Reply => {
+        expect(r.body.model).toBe('bge-m3');
+        return { json: embeddingWire.openai((r.body.input as string[]).map((_, i) => [1, i, 0.5])) };
+      },
+    });
+    await group.locator('#hisho-lib-semantic-input').check();
+    await expect.poll(() => group.getAttribute('data-enabled')).toBe('true');
+    await expect.poll(async () => (await daemonApi<Status>('GET', '/librarian/embeddings')).embeddedNotes, { timeout: 15_000 }).toBe(vault?.notes);
+    const status = await daemonApi<Status>('GET', '/librarian/embeddings');
+    const progress = group.locator('.hisho-lib-semantic-progress');
+    const expected = format(en['lib.semantic.progress'], { done: status.notes, total: status.notes, chunks: status.chunks });
+    await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toBe(expected);
+    expect(await group.locator('.hisho-lib-semantic-error').count()).toBe(0);
+    await h().screenshot('librarian-semantic-settings');
+
+    await group.locator('#hisho-lib-semantic-input').uncheck();
+    await expect.poll(() => group.getAttribute('data-enabled')).toBe('false');
+    expect(await progress.count()).toBe(0);
+    expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic).toMatchObject({ enabled: false, model: 'bge-m3' });
+  });
+});
