@@ -13,5 +13,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    expect: {
+      // A test that asserts nothing is a defect: it fails.
+      requireAssertions: true,
+      // What a browser or a daemon shows can take more than the default second on a loaded
+      // 2-core machine; a poll that succeeds still returns at once.
+      poll: { timeout: 10_000 },
+    },
   },
 });

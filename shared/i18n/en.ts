@@ -513,6 +513,8 @@ export const en = {
   'workflows.task.action.cancel': 'Cancel task',
   'workflows.task.due': 'Due {date}',
   'workflows.task.hours': '{actual} of {estimated} h',
+  'workflows.task.hours-spent': '{actual} h spent',
+  'workflows.task.hours-estimated': '{estimated} h estimated',
   'workflows.task.after': 'After',
   'workflows.task.unassigned': 'Unassigned',
   'workflows.task.history': 'History',

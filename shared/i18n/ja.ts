@@ -510,6 +510,8 @@ export const ja: Messages = {
   'workflows.task.action.cancel': 'タスクを中止',
   'workflows.task.due': '期限 {date}',
   'workflows.task.hours': '{actual} / {estimated} 時間',
+  'workflows.task.hours-spent': '実績 {actual} 時間',
+  'workflows.task.hours-estimated': '見積 {estimated} 時間',
   'workflows.task.after': '先行タスク',
   'workflows.task.unassigned': '担当なし',
   'workflows.task.history': '履歴',

@@ -271,6 +271,7 @@ describe.each(testCacheTargets())('CacheStore contract: $kind', (target) => {
       await cache.subscribe('boom', (m) => got.push(m));
       await cache.publish('boom', 'x');
       await waitFor(() => got.length === 1, 3000, 'delivery');
+      expect(got).toEqual(['x']);
     });
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { openCache } from '../../src/cache/index';
 import { escapeGlob } from '../../src/cache/semantics';
 import type { CacheKind, CacheStore } from '../../src/cache/store';
@@ -52,12 +53,15 @@ export async function deleteNamespace(url: string, namespace: string): Promise<v
   }
 }
 
-/** Polls until `check` returns true, failing after `timeoutMs`. */
+/** Asserts that `check` becomes true, polling it; fails after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    const ok = await check();
+    if (ok || Date.now() > deadline) {
+      expect(ok, `timed out after ${timeoutMs} ms waiting for ${what}`).toBe(true);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

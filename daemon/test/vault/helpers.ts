@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
+import { expect } from 'vitest';
 import type { Db } from '../../src/db/database';
 import { noteLinks, notes, obsidianIntegrationSettings, vaultIndexErrors } from '../../src/db/schema';
 import { VaultIndexer } from '../../src/vault/indexer';
@@ -91,12 +92,15 @@ export async function errorRows(db: Db, vaultId: number) {
     .orderBy(asc(vaultIndexErrors.path));
 }
 
-/** Polls `check` until it returns true (no fixed sleeps in assertions); fails after `timeoutMs`. */
+/** Asserts that `check` becomes true, polling it (no fixed sleeps in assertions); fails after `timeoutMs`. */
 export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const start = Date.now();
   for (;;) {
-    if (await check()) return;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
+    const ok = await check();
+    if (ok || Date.now() - start > timeoutMs) {
+      expect(ok, `timed out waiting for: ${what}`).toBe(true);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -124,9 +124,17 @@ describe('SummaryRefresher', () => {
   it('the timer refreshes on its own after the delay', async () => {
     let resolveRefresh: () => void = () => undefined;
     const refreshed = new Promise<void>((resolve) => (resolveRefresh = resolve));
-    const r = new SummaryRefresher(async () => resolveRefresh(), { delayMs: 1, onError: () => undefined });
+    let calls = 0;
+    const r = new SummaryRefresher(
+      async () => {
+        calls++;
+        resolveRefresh();
+      },
+      { delayMs: 1, onError: () => undefined },
+    );
     r.markDirty();
     await refreshed;
     await r.close();
+    expect(calls).toBe(1);
   });
 });

@@ -272,7 +272,7 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     await first.locator('.hisho-task-edit').click();
     await first.locator('input[name="actualHours"]').fill('3');
     await first.locator('.hisho-task-save').click();
-    await expect.poll(() => first.locator('.hisho-task-hours').textContent(), { timeout: 10_000 }).toBe('3 of – h');
+    await expect.poll(() => first.locator('.hisho-task-hours').textContent(), { timeout: 10_000 }).toBe('3 h spent');
     await first.locator('.hisho-task-action[data-action="complete"]').click();
     await expect.poll(() => first.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed');
     expect(await taskActions(first)).toEqual([]);
@@ -284,7 +284,7 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     expect((await daemonCall('PATCH', `/tasks/${secondId}`, { estimatedHours: 8 })).status).toBe(200);
     await second.locator('.hisho-task-action[data-action="start"]').click();
     await expect.poll(() => second.locator('.hisho-plan-message').textContent(), { timeout: 10_000 }).toBe(en['workflows.stale']);
-    expect(await second.locator('.hisho-task-hours').textContent()).toBe('– of 8 h');
+    expect(await second.locator('.hisho-task-hours').textContent()).toBe('8 h estimated');
     await second.locator('.hisho-task-action[data-action="start"]').click();
     await expect.poll(() => second.getAttribute('data-status'), { timeout: 10_000 }).toBe('in_progress');
     // Cancelling cannot be undone: one click only asks, and moving on leaves the task as it was.

@@ -87,9 +87,12 @@ export function vaultRoutes(deps: AppDeps) {
     if (!parsed.success) throw new ApiError(400, 'validation_failed', `Invalid path: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const v = await find(parsed.data.id);
     return sse(c, async (send) => {
-      // The current state first, so a client that connects mid-index shows something at once.
+      // The current state first, so a client that connects mid-index shows something at once. It is
+      // read in the same tick as the subscription: `v` was read before the stream opened, and a run
+      // that ended in between would otherwise never be reported to this client.
       const off = vaults.subscribe(v.row.id, (e) => void send(e.type, e));
-      await send('progress', { type: 'progress', progress: v.progress });
+      const live = vaults.indexer(v.row.id)?.getProgress();
+      await send('progress', { type: 'progress', progress: live ? { ...live, failed: v.progress.failed } : v.progress });
       return off;
     });
   });

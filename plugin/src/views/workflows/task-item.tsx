@@ -52,7 +52,15 @@ export function TaskItem({ task, tasks, people, closed, busy, act, api, t, langu
   const toggle = (which: 'edit' | 'history') => setPanel(panel === which ? null : which);
 
   const hours = new Intl.NumberFormat(language, { maximumFractionDigits: 2 });
-  const hoursText = (h: number | null) => (h === null ? '–' : hours.format(h));
+  // Spent of estimated when both are known, else the one that is.
+  const hoursText =
+    task.actualHours !== null && task.estimatedHours !== null
+      ? t('workflows.task.hours', { actual: hours.format(task.actualHours), estimated: hours.format(task.estimatedHours) })
+      : task.actualHours !== null
+        ? t('workflows.task.hours-spent', { actual: hours.format(task.actualHours) })
+        : task.estimatedHours !== null
+          ? t('workflows.task.hours-estimated', { estimated: hours.format(task.estimatedHours) })
+          : null;
   const assignee = task.assignedAssistantId === null ? null : (people.find((p) => p.id === task.assignedAssistantId)?.name ?? `#${task.assignedAssistantId}`);
 
   return (
@@ -66,9 +74,7 @@ export function TaskItem({ task, tasks, people, closed, busy, act, api, t, langu
         <span class={`hisho-task-priority is-${task.priority}`}>{t(`workflows.priority.${task.priority}`)}</span>
         <span class="hisho-task-assignee">{assignee ?? t('workflows.task.unassigned')}</span>
         {task.dueDate !== null && <span class="hisho-task-due">{t('workflows.task.due', { date: dueDay(task.dueDate) })}</span>}
-        {(task.estimatedHours !== null || task.actualHours !== null) && (
-          <span class="hisho-task-hours">{t('workflows.task.hours', { actual: hoursText(task.actualHours), estimated: hoursText(task.estimatedHours) })}</span>
-        )}
+        {hoursText !== null && <span class="hisho-task-hours">{hoursText}</span>}
       </div>
       {task.dependencies.length > 0 && (
         <div class="hisho-task-after">
