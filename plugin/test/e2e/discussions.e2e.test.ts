@@ -246,8 +246,7 @@ describe.skipIf(!enabled)('the Discussions pane against a real daemon and a scri
     expect(note).toContain(TOPIC);
     for (const text of [A1, B1, A2, SUMMARY, 'What about the June beta?']) expect(note).toContain(text);
     expect(note).toContain('```mermaid');
-    const opened = await h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.map((l) => l.linktext));
-    expect(opened.at(-1)).toBe(path);
+    await expect.poll(async () => (await h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.map((l) => l.linktext))).at(-1)).toBe(path);
     // Saving again never overwrites the first note.
     await pane().locator('.hisho-save-button').click();
     await poll(() => saved.getAttribute('data-path')).toBe(path.replace(/\.md$/, ' 2.md'));

@@ -421,12 +421,17 @@ export class Workspace extends Events {
   }
   /** The note open in the main area (the last one opened), if any. */
   markdownView: MarkdownView | null = null;
-  /** As in Obsidian, opening a note shows it in the main area, makes it the active file and fires 'file-open'. */
+  /**
+   * As in Obsidian, opening a note shows it in the main area, makes it the active file and fires
+   * 'file-open'. It is recorded in openedLinks once it is open: a test that waits for the record
+   * must not go on while the note is still loading, or the note would become active later, under
+   * the next test (seen under load: the next test's active note was replaced).
+   */
   async openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {
-    this.openedLinks.push({ linktext, sourcePath, newLeaf });
     const text = await vaultFile('GET', linktext).catch(() => '');
     this.markdownView = new MarkdownView(new TFile(linktext), new Editor(text));
     this.setActiveFile(linktext);
+    this.openedLinks.push({ linktext, sourcePath, newLeaf });
   }
   getActiveViewOfType<T>(type: abstract new (...args: never[]) => T): T | null {
     return this.markdownView instanceof type ? this.markdownView : null;

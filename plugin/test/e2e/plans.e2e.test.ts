@@ -227,8 +227,7 @@ describe.skipIf(!enabled)('the Plans pane against a real daemon', () => {
     expect(note.trimEnd().endsWith(PLAN_NOTE_END)).toBe(true);
     expect(note).toContain('- [ ] 予算は据え置き\n- [ ] 毎週金曜に進捗を報告する\n');
     expect(await detail().locator('.hisho-plan-message').textContent()).toBe(en['plans.pane.note.created'].replace('{path}', NOTE_PATH()));
-    const opened = await h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.map((l) => l.linktext));
-    expect(opened).toEqual([NOTE_PATH()]);
+    await expect.poll(() => h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.map((l) => l.linktext))).toEqual([NOTE_PATH()]);
     expect(await detail().locator('.hisho-plan-write-note').textContent()).toBe(en['plans.pane.note.update']);
     await detail().locator('.hisho-plan-open-note').click();
     await expect.poll(() => h().page.evaluate(() => window.hishoHarness.app.workspace.openedLinks.length)).toBe(2);
