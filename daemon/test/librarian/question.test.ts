@@ -120,11 +120,11 @@ const BODY = [
 describe('passages', () => {
   it('cuts a body into paragraphs under their headings, code fences whole, comments left out', () => {
     expect(blocksOf(BODY)).toEqual([
-      { heading: null, section: 0, text: 'Intro paragraph about the garden.' },
-      { heading: 'Watering', section: 1, text: 'Water every morning.' },
-      { heading: 'Watering', section: 1, text: 'In a heat wave, water twice a day.' },
-      { heading: 'Watering', section: 1, text: '```sh\n# not a heading\nwater --now\n```' },
-      { heading: '収穫', section: 2, text: 'トマトは七月に収穫する。' },
+      { heading: null, path: [], section: 0, text: 'Intro paragraph about the garden.' },
+      { heading: 'Watering', path: ['Watering'], section: 1, text: 'Water every morning.' },
+      { heading: 'Watering', path: ['Watering'], section: 1, text: 'In a heat wave, water twice a day.' },
+      { heading: 'Watering', path: ['Watering'], section: 1, text: '```sh\n# not a heading\nwater --now\n```' },
+      { heading: '収穫', path: ['収穫'], section: 2, text: 'トマトは七月に収穫する。' },
     ]);
   });
 

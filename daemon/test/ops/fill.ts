@@ -43,6 +43,11 @@ export async function fillEveryTable(db: Db): Promise<void> {
       await run(`INSERT INTO note_links (vault_id, source_note_id, target, subpath, alias, embed, kind, line, target_key, target_name, resolved_note_id)
                  VALUES (${f.obsidianId}, ${note?.id}, '会議', '#議題', NULL, false, 'wikilink', 3, '会議', '会議', ${note?.id})`);
     }
+    if (await exists(db, 'note_embeddings')) {
+      // Two float32 numbers (1.0, -2.5), little-endian: bytes that are not text survive the round trip.
+      await run(`INSERT INTO note_embeddings (vault_id, note_id, chunk_index, heading, content_hash, source_hash, model, dimensions, vector)
+                 VALUES (${f.obsidianId}, ${note?.id}, 0, '見出し', 'c0ffee', 'beef', 'openai:text-embedding-3-small@2', 2, decode('0000803f000020c0', 'hex'))`);
+    }
   }
   if (await exists(db, 'vault_index_errors')) {
     await run(`INSERT INTO vault_index_errors (vault_id, path, severity, message) VALUES (${f.obsidianId}, '壊れた.md', 'error', 'YAML: 行 3')`);

@@ -73,6 +73,7 @@ const fkCases: Case[] = [
   { constraint: 'task_history_task_id_fk', code: FK, sql: (f) => `UPDATE task_history SET task_id = ${MISSING} WHERE id = ${f.taskHistoryId}` },
   { constraint: 'task_history_changed_by_fk', code: FK, sql: (f) => `UPDATE task_history SET changed_by = ${MISSING} WHERE id = ${f.taskHistoryId}` },
   { constraint: 'librarian_assistant_assistant_id_fk', code: FK, sql: (f) => `UPDATE librarian_assistant SET assistant_id = ${MISSING} WHERE id = ${f.librarianId}` },
+  { constraint: 'librarian_assistant_embedding_assistant_id_fk', code: FK, sql: (f) => `UPDATE librarian_assistant SET embedding_assistant_id = ${MISSING} WHERE id = ${f.librarianId}` },
   { constraint: 'conversations_created_by_fk', code: FK, sql: (f) => `UPDATE conversations SET created_by = ${MISSING} WHERE id = ${f.conversationId}` },
   { constraint: 'messages_conversation_id_fk', code: FK, sql: (f) => `UPDATE messages SET conversation_id = ${MISSING} WHERE id = ${f.messageId}` },
   { constraint: 'discussion_participants_discussion_id_fk', code: FK, sql: (f) => `UPDATE discussion_participants SET discussion_id = ${MISSING} WHERE id = ${f.participantId}` },

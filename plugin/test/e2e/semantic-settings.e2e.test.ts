@@ -89,10 +89,12 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     // A local server has no default model: the description asks for one.
     expect(await group.locator('.hisho-lib-semantic-model .setting-item-description').textContent()).toBe(en['lib.semantic-model.desc-local']);
 
-    await group.locator('#hisho-lib-semantic-input').check();
+    // click, not check(): the switch goes back off as soon as the daemon refuses, which check() would take for a failed click.
+    await group.locator('#hisho-lib-semantic-input').click();
     const refusal = section.locator('.hisho-error[role="alert"]');
     await expect.poll(() => refusal.count()).toBe(1);
     expect(await refusal.textContent()).toBe(en['librarian.semantic.problem.model-required']);
+    await expect.poll(() => group.locator('#hisho-lib-semantic-input').isChecked()).toBe(false);
     expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.enabled).toBe(false);
 
     const model = group.locator('#hisho-lib-semantic-model-input');
@@ -108,7 +110,7 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
         return { json: embeddingWire.openai((r.body.input as string[]).map((_, i) => [1, i, 0.5])) };
       },
     });
-    await group.locator('#hisho-lib-semantic-input').check();
+    await group.locator('#hisho-lib-semantic-input').click();
     await expect.poll(() => group.getAttribute('data-enabled')).toBe('true');
     await expect.poll(async () => (await daemonApi<Status>('GET', '/librarian/embeddings')).embeddedNotes, { timeout: 15_000 }).toBe(vault?.notes);
     const status = await daemonApi<Status>('GET', '/librarian/embeddings');
@@ -118,7 +120,7 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     expect(await group.locator('.hisho-lib-semantic-error').count()).toBe(0);
     await h().screenshot('librarian-semantic-settings');
 
-    await group.locator('#hisho-lib-semantic-input').uncheck();
+    await group.locator('#hisho-lib-semantic-input').click();
     await expect.poll(() => group.getAttribute('data-enabled')).toBe('false');
     expect(await progress.count()).toBe(0);
     expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic).toMatchObject({ enabled: false, model: 'bge-m3' });
