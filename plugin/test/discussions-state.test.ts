@@ -96,6 +96,7 @@ function live(over: Partial<LiveState> = {}): LiveState {
     maxRounds: 3,
     pending: [],
     lastActivity: at(3),
+    storage: null,
     ...over,
   };
 }
