@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CurrentTurn, Discussion, DiscussionEvent, DiscussionMessage, Interruption, LiveState } from '../../shared/contracts/discussions';
 import { DaemonError } from '../src/daemon/client';
-import { allowedFromConflict, controlsFor } from '../src/views/discussions/controls';
+import { allowedFromConflict, controlsFor, standingOf } from '../src/views/discussions/controls';
 import { LiveSession, retryDelayMs, type DiscussionSource, type Link } from '../src/views/discussions/live-session';
 import { canDraftPlan, draftingAssistants } from '../src/views/discussions/plan-draft';
 import { consensusView, emptyTranscript, hasEnded, participantState, reduceTranscript, type TranscriptAction, type TranscriptState } from '../src/views/discussions/transcript-state';
@@ -96,6 +96,7 @@ function live(over: Partial<LiveState> = {}): LiveState {
     maxRounds: 3,
     pending: [],
     lastActivity: at(3),
+    storage: null,
     ...over,
   };
 }
@@ -217,6 +218,19 @@ describe('the steering buttons', () => {
     expect(controlsFor(discussion(), pending)).toMatchObject({ pausing: true, ending: false });
     expect(controlsFor(discussion(), live({ pending: [{ interruptionId: 4, type: 'terminate' }] }))).toMatchObject({ pausing: false, ending: true });
     expect(controlsFor(discussion({ id: 8 }), pending)).toMatchObject({ pausing: false });
+  });
+
+  it('say where the discussion stands: waiting for the daemon\'s database first, then a pause, a stranded run, the closing and the end', () => {
+    const storage = { reason: 'The database failed; it tries again.', attempts: 2, since: at(1), retryAt: at(5), pausing: false };
+    expect(standingOf(discussion(), live({ storage }))).toEqual({ kind: 'storage', reason: storage.reason, pausing: false });
+    expect(standingOf(discussion({ id: 8 }), live({ storage }))).toBeNull();
+    expect(standingOf(discussion(), live())).toBeNull();
+    const pause = { reason: 'storage_failure' as const, message: 'It failed 10 times in a row.', interruptionId: 3, since: at(9) };
+    expect(standingOf(discussion({ status: 'paused', pause, allowedActions: ['resume', 'redirect', 'clarify', 'terminate'] }), null)).toEqual({ kind: 'paused', pause });
+    expect(standingOf(discussion({ allowedActions: ['pause', 'resume', 'redirect', 'clarify', 'terminate'] }), live({ running: false }))).toEqual({ kind: 'stranded' });
+    expect(standingOf(discussion({ status: 'terminated', stopReason: 'terminated', allowedActions: ['resume'] }), null)).toEqual({ kind: 'stranded' });
+    expect(standingOf(discussion({ status: 'terminated', stopReason: 'terminated', allowedActions: [] }), null)).toEqual({ kind: 'closing' });
+    expect(standingOf(discussion({ status: 'completed', stopReason: 'consensus', allowedActions: [], endedAt: at(20) }), null)).toEqual({ kind: 'ended', stopReason: 'consensus' });
   });
 
   it('read the allowed actions a 409 names, and nothing else', () => {

@@ -20,7 +20,10 @@ export const PARTICIPANT_ROLES = ['moderator', 'participant', 'observer'] as con
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 export const DISCUSSION_MESSAGE_TYPES = ['contribution', 'question', 'answer', 'proposal', 'agreement', 'disagreement'] as const;
 export type DiscussionMessageType = (typeof DISCUSSION_MESSAGE_TYPES)[number];
-/** What the user can do to a discussion; `resume` ends a pause (it is recorded on the pause's row). */
+/**
+ * What the user can do to a discussion; `resume` ends a pause (it is recorded on the pause's row),
+ * or starts the runner again of a discussion that should run but has none (it stopped on an error).
+ */
 export const DISCUSSION_ACTIONS = ['pause', 'resume', 'redirect', 'clarify', 'terminate'] as const;
 export type DiscussionAction = (typeof DISCUSSION_ACTIONS)[number];
 /** The rows of discussion_interruptions (resume is not one: it resolves the open pause). */
@@ -29,8 +32,11 @@ export type InterruptionType = (typeof INTERRUPTION_TYPES)[number];
 /** Why a discussion ended. */
 export const STOP_REASONS = ['consensus', 'round_limit', 'token_budget', 'terminated'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
-/** Why a discussion is paused: the user asked, a provider kept failing, or the daemon restarted with "wait paused" set. */
-export const PAUSE_REASONS = ['user', 'provider_failure', 'restart'] as const;
+/**
+ * Why a discussion is paused: the user asked, a provider kept failing, the daemon restarted with
+ * "wait paused" set, or the database kept failing while the discussion ran (storage_failure).
+ */
+export const PAUSE_REASONS = ['user', 'provider_failure', 'restart', 'storage_failure'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 /**
  * What a stored message is: the moderator's `opening`, a speaker's `turn`, the moderator's
@@ -178,7 +184,7 @@ export type DiscussionParticipant = z.output<typeof participantSchema>;
 
 export const pauseSchema = z.object({
   reason: z.enum(PAUSE_REASONS),
-  /** The user's note, or the provider failure in one sentence. */
+  /** The user's note, or the provider's or the database's failure in one sentence. */
   message: z.string().nullable(),
   interruptionId: id,
   since: timestamp,
@@ -340,6 +346,24 @@ export const flowStepSchema = z.object({
   at: timestamp,
 });
 
+/**
+ * The runner cannot read or store the discussion (the database failed) and tries again by itself,
+ * with a growing delay; nothing stored is lost, and it continues from its last stored step.
+ */
+export const storageWaitSchema = z.object({
+  /** One sentence in the person's language: what is wrong and what happens next. */
+  reason: z.string(),
+  /** Failed attempts in a row so far. */
+  attempts: z.number().int(),
+  /** The first failure of this wait. */
+  since: timestamp,
+  /** When the next attempt is made. */
+  retryAt: timestamp,
+  /** The attempts are used up: the discussion pauses (`storage_failure`) as soon as the database answers. */
+  pausing: z.boolean(),
+});
+export type StorageWait = z.output<typeof storageWaitSchema>;
+
 /** The live state (cache key ai_discussion_state:{id}, design §13.4.3). */
 export const liveStateSchema = z.object({
   discussionId: id,
@@ -362,6 +386,8 @@ export const liveStateSchema = z.object({
   /** Interruptions accepted but not yet dealt with. */
   pending: z.array(z.object({ interruptionId: id, type: z.enum(INTERRUPTION_TYPES) })),
   lastActivity: timestamp,
+  /** Set while the runner waits for the database to answer again; null otherwise. */
+  storage: storageWaitSchema.nullable(),
 });
 export type LiveState = z.output<typeof liveStateSchema>;
 

@@ -1,4 +1,7 @@
-/** The Discussions pane's strings (spread into en.ts; ja in discussions-ja.ts). */
+/**
+ * The Discussions pane's strings, and the daemon's sentences about a running discussion
+ * (`discussions.storage.*`) (spread into en.ts; ja in discussions-ja.ts).
+ */
 export const discussionsEn = {
   'command.start-discussion': 'Start a discussion about the selection',
 
@@ -23,6 +26,11 @@ export const discussionsEn = {
   'discussions.pause.user': 'Paused by you.',
   'discussions.pause.provider_failure': 'Paused because a provider failed. Resume to retry the turn.',
   'discussions.pause.restart': 'Paused after the daemon restarted. Resume to continue.',
+  'discussions.pause.storage_failure': 'Paused because the database kept failing. Resume to continue from the last saved turn.',
+  'discussions.stranded': 'This discussion is not running (it stopped on an error). Resume to continue from the last saved turn.',
+  'discussions.storage.waiting': 'The discussion cannot be saved or read right now (a database error), so it waits and tries again by itself; nothing saved is lost.',
+  'discussions.storage.pausing': 'The database has kept failing for several minutes, so the discussion will pause as soon as it can be saved again.',
+  'discussions.storage.paused': 'Saving or reading the discussion failed {attempts} times in a row; nothing saved was lost.',
   'discussions.pausing': 'Pausing after this turn…',
   'discussions.ending': 'Ending after this turn…',
 

@@ -25,6 +25,11 @@ export const discussionsJa: { readonly [K in keyof typeof discussionsEn]: string
   'discussions.pause.user': 'あなたの指示で一時停止しています。',
   'discussions.pause.provider_failure': 'プロバイダーのエラーで一時停止しています。再開するとその発言をやり直します。',
   'discussions.pause.restart': 'デーモンの再起動後、一時停止しています。再開すると続きから進みます。',
+  'discussions.pause.storage_failure': 'データベースのエラーが続いたため一時停止しています。再開すると最後に保存された発言から続けます。',
+  'discussions.stranded': 'この協議は止まっています（エラーで実行が止まりました）。再開すると最後に保存された発言から続けます。',
+  'discussions.storage.waiting': 'データベースのエラーで協議を保存・読み込みできないため、待機して自動で再試行しています（保存済みの内容は失われません）。',
+  'discussions.storage.pausing': 'データベースのエラーが数分間続いているため、保存できるようになりしだい協議を一時停止します。',
+  'discussions.storage.paused': '協議の保存・読み込みが{attempts}回続けて失敗しました（保存済みの内容は失われていません）。',
   'discussions.pausing': 'この発言の後で一時停止します…',
   'discussions.ending': 'この発言の後で終了します…',
 

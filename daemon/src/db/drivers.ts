@@ -10,7 +10,7 @@ import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -39,8 +39,38 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (p ??= fn());
 }
 
+/**
+ * A client checked out of the pool whose connection dies (PostgreSQL restarted, its backend
+ * terminated) emits 'error' on itself, where pg-pool listens only while the client is idle: unheard,
+ * that event would crash the daemon. And drizzle's transaction() does not release a client whose
+ * BEGIN failed: leaked, it would hold a place in the pool for good and keep pool.end() waiting. So a
+ * client handed out by connect() leaves the pool as soon as its connection fails (its query fails
+ * all the same), and a release() after that does nothing. pool.query() (connect with a callback)
+ * handles this itself.
+ */
+function releaseBrokenClients(pool: Pool): void {
+  const connect = pool.connect.bind(pool) as { (): Promise<PoolClient>; (callback: Parameters<Pool['connect']>[0]): void };
+  pool.connect = ((callback?: Parameters<Pool['connect']>[0]) => {
+    if (callback) return connect(callback);
+    return connect().then((client) => {
+      const release = client.release;
+      let released = false;
+      const releaseOnce = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', releaseOnce);
+        release(err);
+      };
+      client.on('error', releaseOnce);
+      client.release = releaseOnce;
+      return client;
+    });
+  }) as Pool['connect'];
+}
+
 /** Wraps a node-postgres pool. close() ends the pool. */
 export function databaseFromPool(pool: Pool, onClose?: () => Promise<void>): Database {
+  releaseBrokenClients(pool);
   const db = drizzleNodePg({ client: pool, schema });
   const database: Database = {
     kind: 'postgres',

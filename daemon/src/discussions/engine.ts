@@ -1,10 +1,11 @@
 /**
  * The discussion engine: one runner (runner.ts) per running discussion, any number at once; the
- * turn being generated for each; the live state and events (live-state.ts); recovery at daemon start
- * (recovery.ts) and a graceful stop. The HTTP routes and the daemon talk to it; the engine itself
- * knows nothing of HTTP.
+ * turn being generated for each; the live state and events (live-state.ts), also while a runner
+ * waits for its database (storage-wait.ts); recovery at daemon start (recovery.ts) and a graceful
+ * stop. The HTTP routes and the daemon talk to it; the engine itself knows nothing of HTTP.
  */
-import type { CurrentTurn, DiscussionEvent, LiveState } from '../../../shared/contracts/discussions';
+import type { CurrentTurn, DiscussionEvent, LiveState, StorageWait } from '../../../shared/contracts/discussions';
+import { DEFAULT_PREFERENCES } from '../../../shared/contracts/preferences';
 import type { Language } from '../../../shared/i18n';
 import type { ModelFactory } from '../ai/assistants';
 import type { SecretBox } from '../ai/secrets';
@@ -15,6 +16,7 @@ import { preferredLanguage } from '../server/routes/preferences';
 import { buildLiveState, cacheLiveState, DiscussionHub, readCachedLiveState, type Listener } from './live-state';
 import type { Step } from './next-step';
 import { runDiscussion, type RunnerControl } from './runner';
+import { STORAGE_RETRY, type StorageRetryPolicy } from './storage-wait';
 import { assistantLookup, discussionToApi, interruptionToApi, loadSnapshot, messageToApi, type InterruptionRow, type MessageRow, type Snapshot } from './store';
 
 /**
@@ -35,6 +37,8 @@ export interface DiscussionEngineDeps {
   /** The person whose language failure reasons are written in. */
   localUserId: number;
   checkpoints?: EngineCheckpoints;
+  /** How a runner waits for a failing database (default STORAGE_RETRY; tests shorten it). */
+  storageRetry?: StorageRetryPolicy;
 }
 
 /** What a runner uses of the engine. */
@@ -42,10 +46,16 @@ export interface EngineContext {
   db: Db;
   models: ModelFactory;
   secrets?: SecretBox;
+  log: Log;
   checkpoints: EngineCheckpoints;
+  storageRetry: StorageRetryPolicy;
   /** The person's language now, for the reason of a failed turn or a pause. */
   language(): Promise<Language>;
+  /** The person's language as last read, without asking the database (which may be failing). */
+  lastLanguage(): Language;
   setTurn(discussionId: number, turn: CurrentTurn | null): void;
+  /** The runner waits for its database (null: no longer); the clients are told. */
+  setStorageWait(discussionId: number, wait: StorageWait | null): void;
   emit(discussionId: number, event: DiscussionEvent): void;
   publishState(discussionId: number): Promise<void>;
   /** After a step is stored: its message, the interruptions it created or resolved, the discussion if it changed, and the state. */
@@ -61,6 +71,10 @@ export class DiscussionEngine {
   private readonly hub = new DiscussionHub();
   private readonly runners = new Map<number, Running>();
   private readonly turns = new Map<number, CurrentTurn>();
+  private readonly storageWaits = new Map<number, StorageWait>();
+  /** The last snapshot read of each running discussion: its live state while the database cannot be read. */
+  private readonly snapshots = new Map<number, Snapshot>();
+  private lastKnownLanguage: Language = DEFAULT_PREFERENCES.language;
   private stopped = false;
   private readonly context: EngineContext;
 
@@ -69,11 +83,19 @@ export class DiscussionEngine {
       db: deps.db,
       models: deps.models,
       secrets: deps.secrets,
+      log: deps.log,
       checkpoints: deps.checkpoints ?? {},
-      language: () => preferredLanguage(deps.db, deps.localUserId),
+      storageRetry: deps.storageRetry ?? STORAGE_RETRY,
+      language: async () => (this.lastKnownLanguage = await preferredLanguage(deps.db, deps.localUserId)),
+      lastLanguage: () => this.lastKnownLanguage,
       setTurn: (id, turn) => {
         if (turn) this.turns.set(id, turn);
         else this.turns.delete(id);
+      },
+      setStorageWait: (id, wait) => {
+        if (wait) this.storageWaits.set(id, wait);
+        else this.storageWaits.delete(id);
+        void this.publishState(id);
       },
       emit: (id, event) => this.hub.emit(id, event),
       publishState: (id) => this.publishState(id),
@@ -91,14 +113,29 @@ export class DiscussionEngine {
     }
     const abort = new AbortController();
     const control = { signal: abort.signal, wake: false, finished: false, abort };
-    const done = runDiscussion(this.context, discussionId, control)
-      .catch((e: unknown) => this.deps.log('error', 'discussion runner failed', { discussionId, error: e instanceof Error ? e.stack : String(e) }))
-      .finally(() => {
-        if (this.runners.get(discussionId)?.control === control) this.runners.delete(discussionId);
-        this.turns.delete(discussionId);
-        if (!abort.signal.aborted) void this.publishState(discussionId);
-      });
+    const done = runDiscussion(this.context, discussionId, control).then(
+      () => this.runnerEnded(discussionId, control, false),
+      (e: unknown) => {
+        this.deps.log('error', 'discussion runner failed; resume starts it again', { discussionId, error: e instanceof Error ? e.stack : String(e) });
+        this.runnerEnded(discussionId, control, true);
+      },
+    );
     this.runners.set(discussionId, { control, done });
+  }
+
+  private runnerEnded(discussionId: number, control: Running['control'], failed: boolean): void {
+    if (this.runners.get(discussionId)?.control !== control) return;
+    this.runners.delete(discussionId);
+    this.turns.delete(discussionId);
+    this.storageWaits.delete(discussionId);
+    this.snapshots.delete(discussionId);
+    if (control.abort.signal.aborted) return;
+    void this.publishState(discussionId).then(async () => {
+      // A runner that failed leaves its discussion stranded: the clients learn that resume is allowed now.
+      if (!failed) return;
+      const snap = await loadSnapshot(this.deps.db, discussionId).catch(() => undefined);
+      if (snap) this.hub.emit(discussionId, { event: 'discussion', data: { discussion: discussionToApi(snap, this.runners.has(discussionId)) } });
+    });
   }
 
   isRunning(discussionId: number): boolean {
@@ -118,24 +155,49 @@ export class DiscussionEngine {
     this.hub.emit(discussionId, event);
   }
 
-  /** The live state: built from the database and the turn in progress here; the cached copy when the database cannot say. */
+  /**
+   * The live state: built from the database and the turn in progress here. When the database cannot
+   * be read: from the last snapshot of a running discussion (with its storage wait), else the cached copy.
+   */
   async liveState(discussionId: number): Promise<LiveState | undefined> {
-    const snap = await loadSnapshot(this.deps.db, discussionId);
+    let snap: Snapshot | undefined;
+    try {
+      snap = await this.snapshot(discussionId);
+    } catch (e) {
+      const fallback = this.snapshots.get(discussionId);
+      if (fallback) return this.liveStateOf(fallback);
+      const cached = await readCachedLiveState(this.deps.cache, discussionId);
+      if (cached) return cached;
+      throw e;
+    }
     if (!snap) return readCachedLiveState(this.deps.cache, discussionId);
     return this.liveStateOf(snap);
   }
 
   /** The live state from a snapshot the caller loaded, with the turn in progress as it is now (synchronous). */
   liveStateOf(snap: Snapshot): LiveState {
-    return buildLiveState(snap, { running: this.runners.has(snap.row.id), turn: this.turns.get(snap.row.id) ?? null });
+    const id = snap.row.id;
+    return buildLiveState(snap, { running: this.runners.has(id), turn: this.turns.get(id) ?? null, storage: this.storageWaits.get(id) ?? null });
+  }
+
+  /** Reads the discussion, and keeps the snapshot of a running one. */
+  private async snapshot(discussionId: number): Promise<Snapshot | undefined> {
+    const snap = await loadSnapshot(this.deps.db, discussionId);
+    if (snap && this.runners.has(discussionId)) this.snapshots.set(discussionId, snap);
+    return snap;
   }
 
   /** Sends the state to the clients and keeps it in the cache (deleted once the discussion ended). */
   async publishState(discussionId: number): Promise<void> {
     try {
-      const snap = await loadSnapshot(this.deps.db, discussionId);
+      // While the database cannot be read, a running discussion's state is built from its last snapshot (it says why it waits).
+      const snap = await this.snapshot(discussionId).catch((e: unknown) => {
+        const last = this.snapshots.get(discussionId);
+        if (!last) throw e;
+        return last;
+      });
       if (!snap) return;
-      const state = buildLiveState(snap, { running: this.runners.has(discussionId), turn: this.turns.get(discussionId) ?? null });
+      const state = this.liveStateOf(snap);
       this.hub.emit(discussionId, { event: 'state', data: { state } });
       await cacheLiveState(this.deps.cache, state, snap.row.endedAt !== null, this.deps.log);
     } catch (e) {
@@ -144,7 +206,7 @@ export class DiscussionEngine {
   }
 
   async announce(discussionId: number, what: { message?: MessageRow; interruptions?: InterruptionRow[]; discussionChanged?: boolean }): Promise<void> {
-    const snap = await loadSnapshot(this.deps.db, discussionId);
+    const snap = await this.snapshot(discussionId);
     if (!snap) return;
     if (what.message) {
       this.hub.emit(discussionId, { event: 'message', data: { discussionId, message: messageToApi(what.message, snap.settings, assistantLookup(snap.participants)) } });
@@ -155,7 +217,7 @@ export class DiscussionEngine {
     }
     // The state before the discussion event: after an end, that event closes the clients' streams.
     await this.publishState(discussionId);
-    if (what.discussionChanged) this.hub.emit(discussionId, { event: 'discussion', data: { discussion: discussionToApi(snap) } });
+    if (what.discussionChanged) this.hub.emit(discussionId, { event: 'discussion', data: { discussion: discussionToApi(snap, this.runners.has(discussionId)) } });
   }
 
   /** Graceful stop (daemon shutdown): calls in flight are cancelled, nothing half-done is stored; a restart redoes those steps. */

@@ -3,9 +3,10 @@
  * the turn being generated, kept under `ai_discussion_state:{id}` in the cache while the discussion
  * runs (deleted when it ends), and sent to the SSE clients of that discussion through the hub.
  * The cache is written when the state changes, not for every streamed token (those go to the
- * clients only). A cache that is down costs the copy there, never the discussion.
+ * clients only). A cache that is down costs the copy there, never the discussion. While the
+ * runner's database fails, the state is built from the last snapshot read and says so (`storage`).
  */
-import { liveStateSchema, type CurrentTurn, type DiscussionEvent, type FlowAction, type LiveState } from '../../../shared/contracts/discussions';
+import { liveStateSchema, type CurrentTurn, type DiscussionEvent, type FlowAction, type LiveState, type StorageWait } from '../../../shared/contracts/discussions';
 import { discussionStateKey } from '../cache/keys';
 import type { CacheStore } from '../cache/store';
 import type { Log } from '../log';
@@ -43,7 +44,7 @@ export class DiscussionHub {
   }
 }
 
-export function buildLiveState(s: Snapshot, live: { running: boolean; turn: CurrentTurn | null }): LiveState {
+export function buildLiveState(s: Snapshot, live: { running: boolean; turn: CurrentTurn | null; storage: StorageWait | null }): LiveState {
   const { row, settings } = s;
   const run = settings.run;
   const ended = row.endedAt !== null;
@@ -94,6 +95,7 @@ export function buildLiveState(s: Snapshot, live: { running: boolean; turn: Curr
     maxRounds: settings.maxRounds,
     pending: s.interruptions.filter((i) => i.resolvedAt === null && i.interruptionType !== 'pause').map((i) => ({ interruptionId: i.id, type: i.interruptionType })),
     lastActivity: iso(new Date(Math.max(...last))),
+    storage: live.running && !ended ? live.storage : null,
   };
 }
 

@@ -4,13 +4,14 @@
  * pause) for resume. Discussions that were closing always finish. Nothing is redone that was
  * stored, because the runner's cursor is stored with each step (record.ts).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/database';
-import { aiDiscussions, discussionInterruptions, users } from '../db/schema';
+import { aiDiscussions, users } from '../db/schema';
 import type { Log } from '../log';
 import { resolvePreferences } from '../server/routes/preferences';
 import type { DiscussionEngine } from './engine';
-import { lockDiscussion, readStored } from './store';
+import { writeSystemPause } from './interruptions';
+import { readStored } from './store';
 
 /** The note on the system pause of a discussion held after a restart. */
 export const RESTART_PAUSE_MESSAGE = 'The daemon restarted while this discussion was running; resume it to continue.';
@@ -28,7 +29,8 @@ export async function recoverDiscussions(engine: DiscussionEngine, db: Db, local
   const resumed: number[] = [];
   const paused: number[] = [];
   for (const { id } of unfinished) {
-    if (afterRestart === 'pause' && (await pauseAfterRestart(db, id))) {
+    // Only one that was mid-way is paused, not one that was closing.
+    if (afterRestart === 'pause' && (await writeSystemPause(db, id, { reason: 'restart', message: RESTART_PAUSE_MESSAGE, priority: 'medium' }))) {
       paused.push(id);
       continue;
     }
@@ -39,20 +41,3 @@ export async function recoverDiscussions(engine: DiscussionEngine, db: Db, local
   return { resumed, paused };
 }
 
-/** Pauses a discussion that was mid-way (not one that was closing); false when there was nothing to pause. */
-async function pauseAfterRestart(db: Db, id: number): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const locked = await lockDiscussion(tx, id);
-    if (!locked || locked.row.status !== 'active' || locked.settings.run.stopReason !== null) return false;
-    const [pause] = await tx
-      .insert(discussionInterruptions)
-      .values({ discussionId: id, interruptionType: 'pause', message: RESTART_PAUSE_MESSAGE, priority: 'medium', initiatedBy: 'system', discussionStatusBefore: 'active', discussionStatusAfter: 'paused' })
-      .returning();
-    const run = { ...locked.settings.run, pause: { reason: 'restart' as const, interruptionId: pause!.id, message: RESTART_PAUSE_MESSAGE, since: new Date(pause!.createdAt).toISOString() } };
-    await tx
-      .update(aiDiscussions)
-      .set({ status: 'paused', settings: { ...locked.settings, run } as unknown as Record<string, unknown>, updatedAt: sql`now()` })
-      .where(eq(aiDiscussions.id, id));
-    return true;
-  });
-}

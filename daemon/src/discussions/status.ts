@@ -4,7 +4,7 @@
  * States: `active` (its runner works), `paused` (waits for resume), and ending — a stop reason is
  * set (consensus, round limit, token budget, terminate) while the closing steps run (`status` is
  * still `active`, or already `terminated` after a terminate) — then ended (`endedAt` set, status
- * `completed` or `terminated`).
+ * `completed` or `terminated`). An active or closing discussion without a runner is stranded.
  */
 import type { DiscussionAction, DiscussionPhase, DiscussionStatus, DiscussionType, StopReason } from '../../../shared/contracts/discussions';
 import { phaseOf } from './shapes';
@@ -13,11 +13,22 @@ export interface StatusView {
   status: DiscussionStatus;
   stopReason: StopReason | null;
   ended: boolean;
+  /** Whether a runner works on the discussion in this daemon. */
+  running: boolean;
+}
+
+/**
+ * A discussion that should be running — active, or closing — but has no runner (it stopped on an
+ * error) would never move again by itself: `resume` starts a runner for it.
+ */
+export function stranded(v: StatusView): boolean {
+  return !v.ended && !v.running && (v.status === 'active' || v.stopReason !== null);
 }
 
 export function allowedActions(v: StatusView): DiscussionAction[] {
-  if (v.ended || v.stopReason !== null) return [];
-  if (v.status === 'active') return ['pause', 'redirect', 'clarify', 'terminate'];
+  if (v.ended) return [];
+  if (v.stopReason !== null) return stranded(v) ? ['resume'] : [];
+  if (v.status === 'active') return stranded(v) ? ['pause', 'resume', 'redirect', 'clarify', 'terminate'] : ['pause', 'redirect', 'clarify', 'terminate'];
   if (v.status === 'paused') return ['resume', 'redirect', 'clarify', 'terminate'];
   return [];
 }

@@ -191,7 +191,8 @@ export function participantToApi(p: ParticipantInfo, settings: StoredSettings): 
   };
 }
 
-export function discussionToApi(b: DiscussionBase): Discussion {
+/** `running`: whether a runner works on it in this daemon (a stranded one may be resumed). */
+export function discussionToApi(b: DiscussionBase, running: boolean): Discussion {
   const { row, settings } = b;
   const run = settings.run;
   const ended = row.endedAt !== null;
@@ -205,7 +206,7 @@ export function discussionToApi(b: DiscussionBase): Discussion {
     status: row.status,
     stopReason: run.stopReason,
     pause: row.status === 'paused' && run.pause ? run.pause : null,
-    allowedActions: allowedActions({ status: row.status, stopReason: run.stopReason, ended }),
+    allowedActions: allowedActions({ status: row.status, stopReason: run.stopReason, ended, running }),
     maxParticipants: row.maxParticipants,
     currentParticipantCount: row.currentParticipantCount,
     settings: {

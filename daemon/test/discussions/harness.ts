@@ -15,6 +15,8 @@ import type { ChatRequest, TokenUsage } from '../../src/ai/provider';
 import { secretBox } from '../../src/ai/secrets';
 import { ensureLocalUser } from '../../src/db/local-user';
 import type { CacheStore } from '../../src/cache/store';
+import type { Db } from '../../src/db/database';
+import type { StorageRetryPolicy } from '../../src/discussions/storage-wait';
 import { aiDiscussions, discussionInterruptions, discussionMessages, roles } from '../../src/db/schema';
 import { DiscussionEngine, type EngineCheckpoints } from '../../src/discussions/engine';
 import { ScriptedModel, type ScriptedStep } from '../ai/scripted-model';
@@ -167,7 +169,14 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function createHarness(database: TestDatabase, cache: CacheStore): Promise<Harness> {
+export interface HarnessOptions {
+  /** The engine's own connection to the same database (one a test can make fail); default the app's. */
+  engineDb?: Db;
+  /** How the engine waits for a failing database (default: the product's). */
+  storageRetry?: StorageRetryPolicy;
+}
+
+export async function createHarness(database: TestDatabase, cache: CacheStore, options: HarnessOptions = {}): Promise<Harness> {
   const model = new ScriptedModel();
   const routes = new Map<number, ScriptedModel>();
   const models = new Set<ScriptedModel>([model]);
@@ -178,13 +187,14 @@ export async function createHarness(database: TestDatabase, cache: CacheStore): 
   const localUserId = await ensureLocalUser(database.db);
   const makeEngine = () =>
     new DiscussionEngine({
-      db: database.db,
+      db: options.engineDb ?? database.db,
       cache,
       models: factory,
       secrets,
       log,
       localUserId,
       checkpoints: { beforeStep: (id, step) => checkpoints.beforeStep?.(id, step), afterPersist: (id, m) => checkpoints.afterPersist?.(id, m) },
+      storageRetry: options.storageRetry,
     });
   const engine = makeEngine();
   const engines = [engine];

@@ -43,7 +43,7 @@ export const DISCUSSION_ACTION_VALUES = valuesOf<DiscussionAction>({ pause: true
 const MESSAGE_TYPE_VALUES = valuesOf<DiscussionMessageType>({ contribution: true, question: true, answer: true, proposal: true, agreement: true, disagreement: true });
 const INTERRUPTION_TYPE_VALUES = valuesOf<InterruptionType>({ pause: true, redirect: true, clarify: true, terminate: true });
 const STOP_REASON_VALUES = valuesOf<StopReason>({ consensus: true, round_limit: true, token_budget: true, terminated: true });
-const PAUSE_REASON_VALUES = valuesOf<PauseReason>({ user: true, provider_failure: true, restart: true });
+const PAUSE_REASON_VALUES = valuesOf<PauseReason>({ user: true, provider_failure: true, restart: true, storage_failure: true });
 const MESSAGE_KIND_VALUES = valuesOf<MessageKind>({ opening: true, turn: true, judgement: true, acknowledgement: true, summary: true, review: true });
 const PHASE_VALUES = valuesOf<DiscussionPhase>({
   opening: true,
@@ -224,6 +224,7 @@ export const liveStateSchema: z.ZodMiniType<LiveState> = z.object({
   maxRounds: int(),
   pending: z.array(z.object({ interruptionId: int(), type: z.enum(INTERRUPTION_TYPE_VALUES) })),
   lastActivity: timestamp,
+  storage: z.nullable(z.object({ reason: z.string(), attempts: int(), since: timestamp, retryAt: timestamp, pausing: z.boolean() })),
 });
 
 export const discussionListSchema = listSchema(discussionSchema);

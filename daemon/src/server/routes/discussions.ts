@@ -39,24 +39,24 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
     const rows = await db.select().from(aiDiscussions).where(where).orderBy(desc(aiDiscussions.createdAt), desc(aiDiscussions.id)).limit(query.limit).offset(query.offset);
     const participants = await loadParticipants(db, rows.map((r) => r.id));
     return {
-      items: rows.map((row) => discussionToApi({ row, settings: readStored(row.settings, row.topic), participants: participants.get(row.id) ?? [] })),
+      items: rows.map((row) => discussionToApi({ row, settings: readStored(row.settings, row.topic), participants: participants.get(row.id) ?? [] }, engine.isRunning(row.id))),
       total: await countRows(db, aiDiscussions, where),
     };
   });
 
-  register(app, discussionEndpoints.get, async ({ params }) => discussionToApi(await base(params.id)));
+  register(app, discussionEndpoints.get, async ({ params }) => discussionToApi(await base(params.id), engine.isRunning(params.id)));
 
   register(app, discussionEndpoints.create, async ({ body }) => {
     const [user] = await db.select({ preferences: users.preferences }).from(users).where(eq(users.id, deps.localUserId));
     const id = await createDiscussion(db, body, { language: resolvePreferences(user?.preferences).language, secrets: deps.secrets });
     engine.ensureRunning(id);
-    return discussionToApi(await base(id));
+    return discussionToApi(await base(id), engine.isRunning(id));
   });
 
   register(app, discussionEndpoints.remove, async ({ params }) => {
     const b = await base(params.id);
     if (b.row.endedAt === null && b.row.status !== 'paused') {
-      throw conflict('discussion_running', 'This discussion is running; pause or terminate it before deleting it', { allowedActions: discussionToApi(b).allowedActions });
+      throw conflict('discussion_running', 'This discussion is running; pause or terminate it before deleting it', { allowedActions: discussionToApi(b, engine.isRunning(params.id)).allowedActions });
     }
     await db.update(aiDiscussions).set({ deletedAt: sql`now()` }).where(liveDiscussion(params.id));
     await deps.cache.del(discussionStateKey(String(params.id))).catch(() => 0);
@@ -80,16 +80,18 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
   });
 
   register(app, discussionEndpoints.interrupt, async ({ params, body }) => {
-    const result = await applyAction(db, params.id, body, deps.localUserId);
-    // Resume needs a runner; so does terminate (the closing steps), also from a pause. Pause lets the runner stop by itself.
+    const result = await applyAction(db, params.id, body, deps.localUserId, engine.isRunning(params.id));
+    // Resume needs a runner (also a stranded discussion's, which had none); so does terminate (the
+    // closing steps), also from a pause. Pause lets the runner stop by itself.
     if (body.type === 'resume' || body.type === 'terminate') engine.ensureRunning(params.id);
     const b = await base(params.id);
-    const discussion = discussionToApi(b);
+    const discussion = discussionToApi(b, engine.isRunning(params.id));
     for (const i of [...(result.interruption ? [result.interruption] : []), ...result.resolved]) {
       engine.emit(params.id, { event: 'interruption', data: { discussionId: params.id, interruption: interruptionToApi(i) } });
     }
     await engine.publishState(params.id);
-    if (result.statusChanged) engine.emit(params.id, { event: 'discussion', data: { discussion } });
+    // A stranded discussion's resume changes no status, but its allowed actions (resume is gone).
+    if (result.statusChanged || body.type === 'resume') engine.emit(params.id, { event: 'discussion', data: { discussion } });
     return { discussion, interruption: result.interruption ? interruptionToApi(result.interruption) : null };
   });
 
@@ -116,7 +118,7 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
       const off = engine.subscribe(params.id, write);
       const state = snap ? engine.liveStateOf(snap) : await engine.liveState(params.id);
       if (state) write({ event: 'state', data: { state } });
-      if (snap?.row.endedAt) write({ event: 'discussion', data: { discussion: discussionToApi(snap) } });
+      if (snap?.row.endedAt) write({ event: 'discussion', data: { discussion: discussionToApi(snap, false) } });
       return off;
     });
   });
@@ -126,7 +128,7 @@ export function discussionRoutes(deps: AppDeps, engine: DiscussionEngine) {
     if (!snap) throw notFound('Discussion', params.id);
     const assistantOf = assistantLookup(snap.participants);
     const data = {
-      discussion: discussionToApi(snap),
+      discussion: discussionToApi(snap, engine.isRunning(params.id)),
       messages: snap.messages.map((m) => messageToApi(m, snap.settings, assistantOf)),
       interruptions: snap.interruptions.map(interruptionToApi),
     };

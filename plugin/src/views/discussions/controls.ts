@@ -1,4 +1,4 @@
-import type { Discussion, DiscussionAction, LiveState } from '../../../../shared/contracts/discussions';
+import type { Discussion, DiscussionAction, LiveState, StopReason } from '../../../../shared/contracts/discussions';
 
 /** The steering buttons, in the order they are shown. */
 const ORDER: readonly DiscussionAction[] = ['pause', 'resume', 'redirect', 'clarify', 'terminate'];
@@ -28,4 +28,24 @@ export function controlsFor(discussion: Discussion | null, live: LiveState | nul
 export function allowedFromConflict(details: unknown): DiscussionAction[] | null {
   if (typeof details !== 'object' || details === null || !('allowedActions' in details) || !Array.isArray(details.allowedActions)) return null;
   return details.allowedActions.filter((a: unknown): a is DiscussionAction => typeof a === 'string' && (ORDER as readonly string[]).includes(a));
+}
+
+/** What the header says about where the discussion stands, besides its numbers. */
+export type Standing =
+  /** The daemon cannot save or read the discussion and tries again: its sentence, in the person's language. */
+  | { kind: 'storage'; reason: string; pausing: boolean }
+  | { kind: 'paused'; pause: NonNullable<Discussion['pause']> }
+  /** It should be running but has no runner (it stopped on an error): only resume moves it. */
+  | { kind: 'stranded' }
+  | { kind: 'closing' }
+  | { kind: 'ended'; stopReason: StopReason }
+  | null;
+
+export function standingOf(discussion: Discussion, live: LiveState | null): Standing {
+  const storage = live?.discussionId === discussion.id ? live.storage : null;
+  if (storage) return { kind: 'storage', reason: storage.reason, pausing: storage.pausing };
+  if (discussion.status === 'paused' && discussion.pause) return { kind: 'paused', pause: discussion.pause };
+  if (discussion.status !== 'paused' && discussion.allowedActions.includes('resume')) return { kind: 'stranded' };
+  if (discussion.status !== 'completed' && discussion.status !== 'terminated') return null;
+  return discussion.endedAt === null || !discussion.stopReason ? { kind: 'closing' } : { kind: 'ended', stopReason: discussion.stopReason };
 }

@@ -6,6 +6,7 @@ import type { PersonaInfo } from '../../daemon/discussion-schemas';
 import type { DiscussionsApi, InterruptionBody } from '../../daemon/discussions-client';
 import type { PlansApi } from '../../daemon/plans-client';
 import type { Translate } from '../../i18n';
+import { standingOf } from './controls';
 import { DraftPlan } from './draft-plan';
 import type { DiscussionHost } from './host';
 import { LiveSession, type DiscussionSource, type Link, type Schedule } from './live-session';
@@ -118,19 +119,28 @@ function LinkLine({ link, retry, describe, t }: { link: Link; retry: () => void;
 
 function Header({ discussion, state, host, t }: { discussion: Discussion; state: TranscriptState; host: DiscussionHost; t: Translate }) {
   const live = state.live;
-  const ended = discussion.status === 'completed' || discussion.status === 'terminated';
+  const standing = standingOf(discussion, live);
   let note: ComponentChild = null;
-  if (discussion.status === 'paused' && discussion.pause) {
+  if (standing?.kind === 'storage') {
+    // The daemon cannot reach its database: the discussion waits, and says why, instead of standing still unexplained.
     note = (
-      <div class="hisho-pause" data-reason={discussion.pause.reason}>
-        {t(`discussions.pause.${discussion.pause.reason}`)}
-        {discussion.pause.message && <span class="hisho-pause-message"> {discussion.pause.message}</span>}
+      <div class="hisho-storage-wait" role="status" data-pausing={String(standing.pausing)}>
+        {standing.reason}
       </div>
     );
-  } else if (ended) {
+  } else if (standing?.kind === 'paused') {
     note = (
-      <div class="hisho-stop" data-reason={discussion.stopReason ?? ''}>
-        {discussion.endedAt === null || !discussion.stopReason ? t('discussions.closing') : t(`note.discussion.stop.${discussion.stopReason}`)}
+      <div class="hisho-pause" data-reason={standing.pause.reason}>
+        {t(`discussions.pause.${standing.pause.reason}`)}
+        {standing.pause.message && <span class="hisho-pause-message"> {standing.pause.message}</span>}
+      </div>
+    );
+  } else if (standing?.kind === 'stranded') {
+    note = <div class="hisho-stranded">{t('discussions.stranded')}</div>;
+  } else if (standing) {
+    note = (
+      <div class="hisho-stop" data-reason={standing.kind === 'ended' ? standing.stopReason : (discussion.stopReason ?? '')}>
+        {standing.kind === 'ended' ? t(`note.discussion.stop.${standing.stopReason}`) : t('discussions.closing')}
       </div>
     );
   }
