@@ -74,7 +74,7 @@ const answer = message({
 const STREAM =
   wire('user', { message: message({}) }, 1) +
   ': heartbeat\n\n' +
-  wire('passages', { vault: 1, passages: [passage], relevant: true }, 2) +
+  wire('passages', { vault: 1, passages: [passage], relevant: true, semantic: { status: 'off', message: null } }, 2) +
   wire('delta', { text: '予算は[[会議の' }, 3) +
   wire('delta', { text: '議事録]]で議論\nされました。' }, 4) +
   wire('done', { message: answer, usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 } }, 5);

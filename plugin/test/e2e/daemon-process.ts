@@ -95,3 +95,35 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Run
   const token = (await readFile(join(home, 'token'), 'utf8')).trim();
   return { url: discovery.url.replace(/\/+$/, ''), token, home, pid, output: () => output, stop };
 }
+
+/** Calls the daemon's API as the test's own check of what the plugin did; throws on a status other than 2xx. */
+export async function daemonApi<T>(daemon: RunningDaemon | undefined, method: string, path: string, body?: unknown): Promise<T> {
+  if (!daemon) throw new Error('no daemon');
+  const response = await fetch(`${daemon.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface VaultState {
+  path: string;
+  status: string;
+  notesIndexed: number;
+  error?: string | null;
+}
+
+/** Waits until the daemon has indexed `notes` notes of the vault at `vaultPath` (the plugin registers it). */
+export async function waitForVaultIndexed(daemon: RunningDaemon, vaultPath: string, notes: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await daemonApi<{ items: VaultState[] }>(daemon, 'GET', '/vaults')).items.find((v) => v.path === vaultPath);
+    if (found?.status === 'error') throw new Error(`the vault failed to index: ${found.error ?? ''}`);
+    if (found?.status === 'idle' && found.notesIndexed === notes) return;
+    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -8,10 +8,9 @@
  */
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Vault } from '../../../shared/contracts/vaults';
 import { en } from '../../../shared/i18n/en';
 import { openaiWire, startProtocolServer, type ProtocolServer, type Received } from '../../../daemon/test/ai/protocol-server';
-import { startDaemon, type RunningDaemon } from './daemon-process';
+import { daemonApi, startDaemon, waitForVaultIndexed, type RunningDaemon } from './daemon-process';
 import { writeFixtureVault, type FixtureVault } from './fixture-vault';
 import { browserTestsEnabled, startHarness, type Harness } from './harness';
 
@@ -34,16 +33,7 @@ function h(): Harness {
   return harness;
 }
 
-async function daemonCall<T>(method: string, path: string, body?: unknown): Promise<T> {
-  if (!daemon) throw new Error('no daemon');
-  const response = await fetch(`${daemon.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const daemonCall = <T>(method: string, path: string, body?: unknown) => daemonApi<T>(daemon, method, path, body);
 
 /** A gate the test opens: the provider holds a reply there, mid-stream. */
 function gate(): { promise: Promise<void>; open(): void } {
@@ -88,13 +78,7 @@ beforeAll(async () => {
   daemon = await startDaemon();
   harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path });
   // The plugin registers the vault; turns may cite its notes once it is indexed.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = (await daemonCall<{ items: Vault[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
-    if (found && found.status === 'idle' && found.notesIndexed === vault.notes) break;
-    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForVaultIndexed(daemon, vault.path, vault.notes);
   const assistant = async (name: string, model: string, persona: Record<string, unknown>) => {
     const p = await daemonCall<{ id: number }>('POST', '/personas', { personality: `${String(persona.name)} speaks plainly.`, ...persona });
     return (await daemonCall<{ id: number }>('POST', '/assistants', { name, provider: 'openai_compatible', model, personaId: p.id, settings: { baseUrl: `${provider!.url}/v1` } })).id;

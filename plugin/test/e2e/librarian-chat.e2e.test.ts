@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../../../daemon/test/ai/protocol-server';
 import { format } from '../../../shared/i18n';
 import { ja } from '../../../shared/i18n/ja';
-import { startDaemon, type RunningDaemon } from './daemon-process';
+import { daemonApi, startDaemon, waitForVaultIndexed, type RunningDaemon } from './daemon-process';
 import { writeFixtureVault, type FixtureVault } from './fixture-vault';
 import { browserTestsEnabled, startHarness, type Harness } from './harness';
 
@@ -40,20 +40,10 @@ function h(): Harness {
   return harness;
 }
 
-async function daemonApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  if (!daemon) throw new Error('no daemon');
-  const response = await fetch(`${daemon.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T>(method: string, path: string, body?: unknown) => daemonApi<T>(daemon, method, path, body);
 
 type ApiMessage = { role: string; content: string; incomplete: boolean; reason: string | null; citations: { path: string }[] };
-const messagesOf = async (conversationId: string) => (await daemonApi<{ items: ApiMessage[] }>('GET', `/librarian/conversations/${conversationId}/messages`)).items;
+const messagesOf = async (conversationId: string) => (await api<{ items: ApiMessage[] }>('GET', `/librarian/conversations/${conversationId}/messages`)).items;
 
 const pane = () => h().page.locator('.workspace-leaf-content[data-type="hisho-librarian"]');
 const chat = () => pane().locator('.hisho-chat');
@@ -87,14 +77,8 @@ beforeAll(async () => {
   daemon = await startDaemon();
   harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path, language: 'ja' });
   const notes = vault.notes + Object.keys(EXTRA_NOTES).length;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = (await daemonApi<{ items: { path: string; status: string; notesIndexed: number }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
-    if (found?.status === 'idle' && found.notesIndexed === notes) break;
-    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await daemonApi('POST', '/assistants', { name: 'ローカル司書', provider: 'openai_compatible', model: 'local-model', settings: { baseUrl: `${provider.url}/v1` } });
+  await waitForVaultIndexed(daemon, vault.path, notes);
+  await api('POST', '/assistants', { name: 'ローカル司書', provider: 'openai_compatible', model: 'local-model', settings: { baseUrl: `${provider.url}/v1` } });
 }, 150_000);
 
 afterEach(() => provider?.verify());
@@ -115,7 +99,7 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     await ask('来期の予算について教えて');
     const failure = chat().locator('.hisho-chat-failure');
     await expect.poll(() => failure.count(), { timeout: 15_000 }).toBe(1);
-    const { problemMessage } = await daemonApi<{ problemMessage: string }>('GET', '/librarian');
+    const { problemMessage } = await api<{ problemMessage: string }>('GET', '/librarian');
     expect(await failure.textContent()).toContain(problemMessage);
     expect(await composer().inputValue()).toBe('来期の予算について教えて');
     await h().screenshot('librarian-chat-not-configured');
@@ -147,9 +131,9 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     expect(await section.locator('.hisho-lib-passages .hisho-field-error').textContent()).toBe(ja['lib.passages.error']);
     await passages.fill('5');
     await passages.press('Tab');
-    await expect.poll(async () => (await daemonApi<{ searchStrategies: { passages: number } }>('GET', '/librarian')).searchStrategies.passages).toBe(5);
+    await expect.poll(async () => (await api<{ searchStrategies: { passages: number } }>('GET', '/librarian')).searchStrategies.passages).toBe(5);
     expect(await section.locator('.hisho-lib-passages .hisho-field-error').count()).toBe(0);
-    const saved = await daemonApi<{ assistant: { name: string } | null; configured: boolean }>('GET', '/librarian');
+    const saved = await api<{ assistant: { name: string } | null; configured: boolean }>('GET', '/librarian');
     expect(saved).toMatchObject({ assistant: { name: 'ローカル司書' }, configured: true });
     await h().screenshot('librarian-settings');
   });
@@ -330,7 +314,7 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     const text = await h().page.evaluate(() => window.hishoHarness.app.workspace.markdownView?.editor.getValue());
     expect(text?.endsWith('議論する。\n来期の予算案。\n\n- 次回の会議で議論\n')).toBe(true);
 
-    const { knowledgeCategories } = await daemonApi<{ knowledgeCategories: Record<string, string> }>('GET', '/librarian');
+    const { knowledgeCategories } = await api<{ knowledgeCategories: Record<string, string> }>('GET', '/librarian');
     const [category] = Object.keys(knowledgeCategories);
     provider?.script({ expect: CHAT_COMPLETIONS, reply: { json: openaiWire.completion(JSON.stringify({ category, reason: '進行中の計画だから。' })) } });
     await h().runCommand('categorize-note');
@@ -347,7 +331,7 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
     // Hisho has no template folder of its own for a new vault: the daemon reads Obsidian's from
     // templates.json in the config folder the plugin names (renamed here, so `.obsidian` would miss it).
     await expect.poll(() => dialog.locator('.hisho-template-select option').allTextContents(), { timeout: 15_000 }).toEqual(['議事録']);
-    const registered = (await daemonApi<{ items: { path: string; templateFolder: string | null }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
+    const registered = (await api<{ items: { path: string; templateFolder: string | null }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
     expect(registered?.templateFolder).toBeNull();
 
     await dialog.locator('.hisho-template-title').fill('週次ミーティング');
@@ -369,8 +353,8 @@ describe.skipIf(!enabled)('the Librarian chat and commands against a real daemon
   });
 
   it('when Hisho’s own template folder is missing, offers Obsidian’s and lists it once chosen', async () => {
-    const registered = (await daemonApi<{ items: { id: number; path: string }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
-    await daemonApi('PATCH', `/vaults/${registered?.id}`, { templateFolder: 'templates' });
+    const registered = (await api<{ items: { id: number; path: string }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
+    await api('PATCH', `/vaults/${registered?.id}`, { templateFolder: 'templates' });
     await h().runCommand('new-note-from-template');
     const dialog = modal('hisho-template-modal');
     const folder = dialog.locator('.hisho-template-folder-input');

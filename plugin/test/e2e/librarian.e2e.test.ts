@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vault } from '../../../shared/contracts/vaults';
 import { en } from '../../../shared/i18n/en';
 import { ja } from '../../../shared/i18n/ja';
-import { startDaemon, type RunningDaemon } from './daemon-process';
+import { startDaemon, waitForVaultIndexed, type RunningDaemon } from './daemon-process';
 import { writeFixtureVault, type FixtureVault } from './fixture-vault';
 import { browserTestsEnabled, startHarness, type Harness } from './harness';
 
@@ -50,14 +50,7 @@ beforeAll(async () => {
   daemon = await startDaemon();
   // The plugin registers its own vault (the stand-in's FileSystemAdapter reports this folder).
   harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = (await vaults()).find((v) => v.path === vault?.path);
-    if (found?.status === 'error') throw new Error(`the vault failed to index: ${found.error ?? ''}`);
-    if (found && found.status === 'idle' && found.notesIndexed === vault.notes) break;
-    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForVaultIndexed(daemon, vault.path, vault.notes);
 }, 150_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../../../daemon/test/ai/protocol-server';
 import { format } from '../../../shared/i18n';
 import { en } from '../../../shared/i18n/en';
-import { startDaemon, type RunningDaemon } from './daemon-process';
+import { daemonApi, startDaemon, waitForVaultIndexed, type RunningDaemon } from './daemon-process';
 import { writeFixtureVault, type FixtureVault } from './fixture-vault';
 import { browserTestsEnabled, startHarness, type Harness } from './harness';
 
@@ -24,17 +24,7 @@ function h(): Harness {
   return harness;
 }
 
-async function daemonApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  if (!daemon) throw new Error('no daemon');
-  const response = await fetch(`${daemon.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T>(method: string, path: string, body?: unknown) => daemonApi<T>(daemon, method, path, body);
 
 type Semantic = { enabled: boolean; assistantId: number | null; model: string | null };
 type Status = { notes: number; embeddedNotes: number; chunks: number; running: boolean };
@@ -45,15 +35,9 @@ beforeAll(async () => {
   provider = await startProtocolServer();
   daemon = await startDaemon();
   harness = await startHarness({ daemonUrl: daemon.url, token: daemon.token, vaultPath: vault.path, language: 'en' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = (await daemonApi<{ items: { path: string; status: string; notesIndexed: number }[] }>('GET', '/vaults')).items.find((v) => v.path === vault?.path);
-    if (found?.status === 'idle' && found.notesIndexed === vault.notes) break;
-    if (Date.now() > deadline) throw new Error(`the vault was not indexed in time: ${JSON.stringify(found)}\n${daemon.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await daemonApi('POST', '/assistants', { name: 'Local', provider: 'openai_compatible', model: 'local-model', settings: { baseUrl: `${provider.url}/v1` } });
-  await daemonApi('POST', '/assistants', { name: 'Claude', provider: 'claude', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-test-0000' });
+  await waitForVaultIndexed(daemon, vault.path, vault.notes);
+  await api('POST', '/assistants', { name: 'Local', provider: 'openai_compatible', model: 'local-model', settings: { baseUrl: `${provider.url}/v1` } });
+  await api('POST', '/assistants', { name: 'Claude', provider: 'claude', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-test-0000' });
 }, 150_000);
 
 afterEach(() => provider?.verify());
@@ -85,7 +69,7 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     expect(await claude.textContent()).toBe(format(en['lib.semantic-assistant.no-embeddings'], { name: 'Claude' }));
     expect(await claude.isDisabled()).toBe(true);
     await assistant.selectOption({ label: 'Local (local-model)' });
-    await expect.poll(async () => (await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.assistantId).not.toBeNull();
+    await expect.poll(async () => (await api<{ semantic: Semantic }>('GET', '/librarian')).semantic.assistantId).not.toBeNull();
     // A local server has no default model: the description asks for one.
     expect(await group.locator('.hisho-lib-semantic-model .setting-item-description').textContent()).toBe(en['lib.semantic-model.desc-local']);
 
@@ -95,12 +79,12 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     await expect.poll(() => refusal.count()).toBe(1);
     expect(await refusal.textContent()).toBe(en['librarian.semantic.problem.model-required']);
     await expect.poll(() => group.locator('#hisho-lib-semantic-input').isChecked()).toBe(false);
-    expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.enabled).toBe(false);
+    expect((await api<{ semantic: Semantic }>('GET', '/librarian')).semantic.enabled).toBe(false);
 
     const model = group.locator('#hisho-lib-semantic-model-input');
     await model.fill('bge-m3');
     await model.press('Tab');
-    await expect.poll(async () => (await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic.model).toBe('bge-m3');
+    await expect.poll(async () => (await api<{ semantic: Semantic }>('GET', '/librarian')).semantic.model).toBe('bge-m3');
 
     // The fixture vault is a few notes: one call embeds every section.
     provider?.script({
@@ -112,8 +96,8 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     });
     await group.locator('#hisho-lib-semantic-input').click();
     await expect.poll(() => group.getAttribute('data-enabled')).toBe('true');
-    await expect.poll(async () => (await daemonApi<Status>('GET', '/librarian/embeddings')).embeddedNotes, { timeout: 15_000 }).toBe(vault?.notes);
-    const status = await daemonApi<Status>('GET', '/librarian/embeddings');
+    await expect.poll(async () => (await api<Status>('GET', '/librarian/embeddings')).embeddedNotes, { timeout: 15_000 }).toBe(vault?.notes);
+    const status = await api<Status>('GET', '/librarian/embeddings');
     const progress = group.locator('.hisho-lib-semantic-progress');
     const expected = format(en['lib.semantic.progress'], { done: status.notes, total: status.notes, chunks: status.chunks });
     await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toBe(expected);
@@ -123,6 +107,6 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     await group.locator('#hisho-lib-semantic-input').click();
     await expect.poll(() => group.getAttribute('data-enabled')).toBe('false');
     expect(await progress.count()).toBe(0);
-    expect((await daemonApi<{ semantic: Semantic }>('GET', '/librarian')).semantic).toMatchObject({ enabled: false, model: 'bge-m3' });
+    expect((await api<{ semantic: Semantic }>('GET', '/librarian')).semantic).toMatchObject({ enabled: false, model: 'bge-m3' });
   });
 });
