@@ -12,9 +12,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { embedMany, type EmbeddingModel as SdkEmbeddingModel, type ProviderMetadata } from 'ai';
 import type { AiProvider } from '../db/schema';
-import { AiError, toAiError } from './errors';
-import { DEFAULT_CALL_POLICY, withRetry, type CallPolicy } from './retry';
-import { attemptSignal, DEFAULT_COMPATIBLE_BASE_URL, missingKey, who, type ModelOptions, type ProviderConfig } from './sdk-model';
+import { AiError } from './errors';
+import { DEFAULT_CALL_POLICY, type CallPolicy } from './retry';
+import { callProvider, DEFAULT_COMPATIBLE_BASE_URL, who, type ModelOptions, type ProviderConfig } from './sdk-model';
 
 /** What a text is embedded as: some models (Gemini) embed a question and a document differently. */
 export type EmbeddingPurpose = 'document' | 'query';
@@ -107,32 +107,22 @@ export function createEmbeddingModel(config: EmbeddingConfig, options: ModelOpti
 
   async function embed(req: EmbeddingRequest): Promise<EmbeddingResult> {
     if (req.texts.length === 0) return { vectors: [], tokens: 0 };
-    const missing = missingKey(config);
-    if (missing) throw missing;
-    return withRetry(
-      async () => {
-        if (req.signal?.aborted) throw new AiError({ kind: 'cancelled' });
-        const a = attemptSignal(req.signal, policy.timeoutMs);
-        try {
-          const r = await embedMany({ model, values: req.texts, maxRetries: 0, maxParallelCalls: 1, abortSignal: a.signal, providerOptions: providerOptions(config, req.purpose) });
-          const vectors = r.embeddings.map((e) => Float32Array.from(e));
-          const length = vectors[0]?.length ?? 0;
-          // A server that answers with fewer vectors, empty ones or of mixed lengths cannot be used.
-          if (vectors.length !== req.texts.length || length === 0 || vectors.some((v) => v.length !== length || v.some((x) => !Number.isFinite(x)))) {
-            throw new AiError({ kind: 'bad_response', who: label }, { cause: `${vectors.length} vectors of length ${length} for ${req.texts.length} texts` });
-          }
-          // Gemini reports no usage (the SDK then sums undefined to NaN).
-          const tokens = r.usage?.tokens;
-          return { vectors, tokens: typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : 0 };
-        } catch (e) {
-          const err = toAiError(e, label, a.context());
-          throw config.apiKey ? err.redact(config.apiKey) : err;
-        } finally {
-          a.dispose();
-        }
-      },
+    return callProvider(
+      config,
       policy,
       req.signal,
+      async (signal) => {
+        const r = await embedMany({ model, values: req.texts, maxRetries: 0, maxParallelCalls: 1, abortSignal: signal, providerOptions: providerOptions(config, req.purpose) });
+        const vectors = r.embeddings.map((e) => Float32Array.from(e));
+        const length = vectors[0]?.length ?? 0;
+        // A server that answers with fewer vectors, empty ones or of mixed lengths cannot be used.
+        if (vectors.length !== req.texts.length || length === 0 || vectors.some((v) => v.length !== length || v.some((x) => !Number.isFinite(x)))) {
+          throw new AiError({ kind: 'bad_response', who: label }, { cause: `${vectors.length} vectors of length ${length} for ${req.texts.length} texts` });
+        }
+        // Gemini reports no usage (the SDK then sums undefined to NaN).
+        const tokens = r.usage?.tokens;
+        return { vectors, tokens: typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : 0 };
+      },
       (e, delayMs, attempt) => options.onRetry?.({ model: id, kind: e.kind, status: e.detail.status, delayMs, attempt }),
     );
   }

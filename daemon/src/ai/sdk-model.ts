@@ -87,7 +87,7 @@ function toMessages(req: ChatRequest): ModelMessage[] {
  * One attempt's signal: the caller's signal plus our own timer. `timedOut()` tells whether the
  * timer fired, so an abort becomes 'timeout' or 'cancelled' correctly.
  */
-export function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
+function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
   const controller = new AbortController();
   let timedOutAfter: number | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -116,11 +116,45 @@ export function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number
   };
 }
 
-export function missingKey(config: ProviderConfig): AiError | undefined {
+function missingKey(config: ProviderConfig): AiError | undefined {
   if (KEY_REQUIRED[config.provider] && !config.apiKey) {
     return new AiError({ kind: 'not_configured', problem: 'key_missing', who: PROVIDER_NAMES[config.provider] });
   }
   return undefined;
+}
+
+/**
+ * One call to a provider under a policy, shared by the chat and embedding models: the key is
+ * checked first, each attempt has its own timeout, failures become AiErrors with the key redacted
+ * (a provider or a proxy may echo it in an error body), and retryable ones are retried.
+ */
+export async function callProvider<T>(
+  config: ProviderConfig,
+  policy: CallPolicy,
+  signal: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+  onRetry?: (error: AiError, delayMs: number, attempt: number) => void,
+): Promise<T> {
+  const missing = missingKey(config);
+  if (missing) throw missing;
+  const label = who(config);
+  return withRetry(
+    async () => {
+      if (signal?.aborted) throw new AiError({ kind: 'cancelled' });
+      const a = attemptSignal(signal, policy.timeoutMs);
+      try {
+        return await run(a.signal);
+      } catch (e) {
+        const err = toAiError(e, label, a.context());
+        throw config.apiKey ? err.redact(config.apiKey) : err;
+      } finally {
+        a.dispose();
+      }
+    },
+    policy,
+    signal,
+    onRetry,
+  );
 }
 
 export function createChatModel(config: ProviderConfig, options: ModelOptions = {}): ChatModel {
@@ -148,26 +182,7 @@ export function createChatModel(config: ProviderConfig, options: ModelOptions = 
     };
   }
 
-  async function once<T>(req: ChatRequest, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const missing = missingKey(config);
-    if (missing) throw missing;
-    return withRetry(
-      async () => {
-        if (req.signal?.aborted) throw new AiError({ kind: 'cancelled' });
-        const a = attemptSignal(req.signal, policy.timeoutMs);
-        try {
-          return await run(a.signal);
-        } catch (e) {
-          throw mapError(e, a.context());
-        } finally {
-          a.dispose();
-        }
-      },
-      policy,
-      req.signal,
-      onRetry,
-    );
-  }
+  const once = <T>(req: ChatRequest, run: (signal: AbortSignal) => Promise<T>): Promise<T> => callProvider(config, policy, req.signal, run, onRetry);
 
   async function generate(req: ChatRequest): Promise<GenerateResult> {
     return once(req, async (signal) => {
