@@ -89,15 +89,18 @@ export async function startDaemon(config: Config, log: Log): Promise<RunningDaem
     // Closed before the database (undo runs in reverse), so no refresh runs against a closed pool.
     const workflowSummary = workflowSummaryRefresher(database.db, (e) => log('warn', 'workflow_summary refresh failed', { error: String(e) }));
     undo.push(() => workflowSummary.close());
+    // One cache of note vectors: the embedder drops it when it writes; the librarian and the discussions' references read it.
+    const vectors = new VectorCache(database.db);
     const discussions = new DiscussionEngine({
       db: database.db,
       cache,
       models: defaultModelFactory(log),
       secrets,
+      vectors,
       log: (level, message, extra) => log(level, message, { component: 'discussions', ...extra }),
       localUserId,
     });
-    const embedder = new Embedder({ db: database.db, secrets, vectors: new VectorCache(database.db), log: (level, message, extra) => log(level, message, { component: 'embedder', ...extra }) });
+    const embedder = new Embedder({ db: database.db, secrets, vectors, log: (level, message, extra) => log(level, message, { component: 'embedder', ...extra }) });
     const app = createApp({ database, cache, token, secrets, port: () => port, version: VERSION, startedAt, localUserId, log, metrics: { ops }, vaults, workflowSummary, discussions, embedder });
     const server = (await listen(app, config.port, config.host)) as Server;
     port = (server.address() as AddressInfo).port;

@@ -12,6 +12,7 @@ import { secretBox } from '../../daemon/src/ai/secrets';
 import { MemoryCacheStore } from '../../daemon/src/cache/memory';
 import { ensureLocalUser } from '../../daemon/src/db/local-user';
 import { DiscussionEngine } from '../../daemon/src/discussions/engine';
+import { VectorCache } from '../../daemon/src/librarian/vectors';
 import { closeAllSse } from '../../daemon/src/server/sse';
 import { AiError } from '../../daemon/src/ai/errors';
 import { ScriptedModel } from '../../daemon/test/ai/scripted-model';
@@ -111,7 +112,7 @@ describe.each(testDatabaseTargets())('the Discussions client against the daemon 
     const cache = new MemoryCacheStore();
     const log = () => undefined;
     const secrets = secretBox(randomBytes(32));
-    engine = new DiscussionEngine({ db: database.db, cache, models: model.factory(), secrets, log, localUserId: await ensureLocalUser(database.db) });
+    engine = new DiscussionEngine({ db: database.db, cache, models: model.factory(), secrets, vectors: new VectorCache(database.db), log, localUserId: await ensureLocalUser(database.db) });
     daemon = await serveTestApp(database, { cache, secrets, models: model.factory(), discussions: engine });
     baseUrl = daemon.url;
     api = new DiscussionsApi(new DaemonClient({ baseUrl, token: TEST_TOKEN, fetch }));

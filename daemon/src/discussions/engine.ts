@@ -11,6 +11,7 @@ import type { ModelFactory } from '../ai/assistants';
 import type { SecretBox } from '../ai/secrets';
 import type { CacheStore } from '../cache/store';
 import type { Db } from '../db/database';
+import type { VectorCache } from '../librarian/vectors';
 import type { Log } from '../log';
 import { preferredLanguage } from '../server/routes/preferences';
 import { buildLiveState, cacheLiveState, DiscussionHub, readCachedLiveState, type Listener } from './live-state';
@@ -33,6 +34,8 @@ export interface DiscussionEngineDeps {
   cache: CacheStore;
   models: ModelFactory;
   secrets?: SecretBox;
+  /** The daemon's one cache of note vectors (the embedder's, which it drops when it writes): the turns' references search it when semantic search is on. */
+  vectors: VectorCache;
   log: Log;
   /** The person whose language failure reasons are written in. */
   localUserId: number;
@@ -46,6 +49,7 @@ export interface EngineContext {
   db: Db;
   models: ModelFactory;
   secrets?: SecretBox;
+  vectors: VectorCache;
   log: Log;
   checkpoints: EngineCheckpoints;
   storageRetry: StorageRetryPolicy;
@@ -83,6 +87,7 @@ export class DiscussionEngine {
       db: deps.db,
       models: deps.models,
       secrets: deps.secrets,
+      vectors: deps.vectors,
       log: deps.log,
       checkpoints: deps.checkpoints ?? {},
       storageRetry: deps.storageRetry ?? STORAGE_RETRY,

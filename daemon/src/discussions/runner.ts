@@ -132,6 +132,17 @@ interface SpokenStep {
   offered: NoteReference[];
 }
 
+/** The notes offered to a turn; semantic search failing leaves the lexical ones and a line in the log, never a failed turn. */
+async function references(ctx: EngineContext, snap: Snapshot, signal: AbortSignal, guard: StorageGuard): Promise<NoteReference[]> {
+  const { vaultId, run } = snap.settings;
+  const found = await guard.run('find the notes to offer', () => findReferences(ctx, vaultId, run.topic, signal));
+  const error = found.semantic.error;
+  if (error && error.kind !== 'cancelled') {
+    ctx.log('warn', 'semantic search failed; lexical references only', { discussionId: snap.row.id, kind: error.kind, status: error.detail.status, cause: error.detail.cause });
+  }
+  return found.notes;
+}
+
 /** Runs the model for one step; 'cancelled' when the engine stopped during it (nothing is stored then). */
 async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, signal: AbortSignal, guard: StorageGuard): Promise<SpokenStep | 'cancelled'> {
   const speaker = snap.participants.find((p) => p.row.id === step.participantId)!;
@@ -153,7 +164,9 @@ async function speak(ctx: EngineContext, snap: Snapshot, step: SpeakingStep, sig
 
   const { settings } = snap;
   const cites = step.kind === 'turn' || step.kind === 'opening' || step.kind === 'review';
-  const offered = settings.consultVault && cites ? await guard.run('find the notes to offer', () => findReferences(ctx.db, settings.vaultId, settings.run.topic)) : [];
+  const offered = settings.consultVault && cites ? await references(ctx, snap, signal, guard) : [];
+  // The engine stopped while the notes were found (their embedding cancelled): no call is started.
+  if (signal.aborted) return 'cancelled';
   const request = { ...buildRequest(snap, step, offered), temperature: config.settings.temperature, maxOutputTokens: config.settings.maxOutputTokens, signal };
 
   let turn: CurrentTurn | null = null;

@@ -82,7 +82,8 @@ export function semanticOutcomeToApi(outcome: SemanticOutcome, language: Languag
   return { status: outcome.status, message: outcome.error ? aiErrorSentence(outcome.error, language) : null };
 }
 
-export async function retrieveHybrid(db: Db, options: RetrieveOptions, source: SemanticSource | undefined): Promise<HybridRetrieval> {
+/** `signal` cancels the question's embedding (an engine stopping); the lexical result is returned then, as on any failure. */
+export async function retrieveHybrid(db: Db, options: RetrieveOptions, source: SemanticSource | undefined, signal?: AbortSignal): Promise<HybridRetrieval> {
   if (!source) return { ...(await retrievePassages(db, options)), semantic: { status: 'off' } };
   const vectors = await source.vectors.get(options.vaultId, source.model.id);
   if (vectors.chunkIndexes.length === 0) return { ...(await retrievePassages(db, options)), semantic: { status: 'not_ready' } };
@@ -90,7 +91,7 @@ export async function retrieveHybrid(db: Db, options: RetrieveOptions, source: S
   const [lexical, question] = await Promise.all([
     // A longer list than asked for: the fusion chooses among more (the ranking of the first ones is the same).
     retrievePassages(db, { ...options, limit: Math.max(limit, POOL) }),
-    source.model.embed({ texts: [options.question], purpose: 'query' }).then(
+    source.model.embed({ texts: [options.question], purpose: 'query', signal }).then(
       (r) => r.vectors[0]!,
       (e: unknown) => (e instanceof AiError ? e : new AiError({ kind: 'bad_response', who: source.model.id }, { cause: String(e) })),
     ),

@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 import { DiscussionEngine } from '../discussions/engine';
 import type { Log } from '../log';
 import type { Embedder } from '../librarian/embedder';
+import { VectorCache } from '../librarian/vectors';
 import type { VaultService } from '../vault/service';
 import { workflowSummaryRefresher, type SummaryRefresher } from '../workflows/summary-refresher';
 import { HttpMetrics, type OpsMetrics } from '../ops/metrics';
@@ -59,7 +60,7 @@ export interface AppDeps {
   workflowSummary?: SummaryRefresher;
   /** Embeds the notes for semantic search in the background (started and stopped by the daemon); without it only vectors already stored are searched. */
   embedder?: Embedder;
-  /** Runs AI discussions; the daemon passes its own (recovered at start, stopped at shutdown); created if absent. */
+  /** Runs AI discussions; the daemon passes its own (recovered at start, stopped at shutdown, built with the embedder's vectors); created if absent. */
   discussions?: DiscussionEngine;
 }
 
@@ -97,7 +98,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', teamRoutes(deps));
   api.route('/', assistantRoutes(deps));
   api.route('/', conversationRoutes(deps));
-  const discussions = deps.discussions ?? new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, log: deps.log, localUserId: deps.localUserId });
+  // The embedder drops these vectors when it writes; without one, only what is stored is read (once).
+  const vectors = deps.embedder?.vectors ?? new VectorCache(deps.database.db);
+  const discussions =
+    deps.discussions ??
+    new DiscussionEngine({ db: deps.database.db, cache: deps.cache, models: deps.models ?? defaultModelFactory(deps.log), secrets: deps.secrets, vectors, log: deps.log, localUserId: deps.localUserId });
   api.route('/', discussionRoutes(deps, discussions));
   api.route('/', vaultRoutes(deps));
   api.route('/', searchRoutes(deps));
@@ -107,7 +112,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', workflowRoutes(workflowStore));
   api.route('/', taskRoutes(workflowStore));
   api.route('/', planRoutes(deps, workflowSummary));
-  api.route('/', librarianRoutes(deps));
+  api.route('/', librarianRoutes(deps, vectors));
   app.route(API_PREFIX, api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}; see ${API_PREFIX}/openapi.json`), 404));

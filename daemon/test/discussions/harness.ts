@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { discussionEventSchemas, discussionSchema, type Discussion, type DiscussionCreate } from '../../../shared/contracts/discussions';
 import type { ModelFactory } from '../../src/ai/assistants';
+import { createEmbeddingModel } from '../../src/ai/embedding';
 import { AiError } from '../../src/ai/errors';
 import type { ChatRequest, TokenUsage } from '../../src/ai/provider';
 import { secretBox } from '../../src/ai/secrets';
@@ -19,6 +20,9 @@ import type { Db } from '../../src/db/database';
 import type { StorageRetryPolicy } from '../../src/discussions/storage-wait';
 import { aiDiscussions, discussionInterruptions, discussionMessages, roles } from '../../src/db/schema';
 import { DiscussionEngine, type EngineCheckpoints } from '../../src/discussions/engine';
+import { Embedder } from '../../src/librarian/embedder';
+import { VectorCache } from '../../src/librarian/vectors';
+import type { Log } from '../../src/log';
 import { ScriptedModel, type ScriptedStep } from '../ai/scripted-model';
 import { createTestApp, type TestApp } from '../helpers/app';
 import type { TestDatabase } from '../helpers/databases';
@@ -158,6 +162,8 @@ export interface Harness {
   /** Set hooks here; the engine reads them at each checkpoint. */
   checkpoints: EngineCheckpoints;
   factory: ModelFactory;
+  /** With `semantic`: the embedder (not started; turning semantic search on runs it), whose vectors the engine and the app share. */
+  embedder: Embedder | undefined;
   assistants: Assistants;
   /** Another assistant (with a persona of the same name). */
   addAssistant(name: string): Promise<number>;
@@ -174,6 +180,10 @@ export interface HarnessOptions {
   engineDb?: Db;
   /** How the engine waits for a failing database (default: the product's). */
   storageRetry?: StorageRetryPolicy;
+  /** An embedder for semantic search, its calls not retried (the provider is a scripted protocol server). */
+  semantic?: boolean;
+  /** The engine's log (default: silent). */
+  log?: Log;
 }
 
 export async function createHarness(database: TestDatabase, cache: CacheStore, options: HarnessOptions = {}): Promise<Harness> {
@@ -183,14 +193,19 @@ export async function createHarness(database: TestDatabase, cache: CacheStore, o
   const factory: ModelFactory = (config) => (routes.get(config.assistantId) ?? model).factory()(config);
   const checkpoints: EngineCheckpoints = {};
   const secrets = secretBox(randomBytes(32));
-  const log = () => undefined;
+  const log = options.log ?? (() => undefined);
   const localUserId = await ensureLocalUser(database.db);
+  const vectors = new VectorCache(database.db);
+  const embedder = options.semantic
+    ? new Embedder({ db: database.db, secrets, log: () => undefined, vectors, embeddings: (c) => createEmbeddingModel(c, { policy: { maxRetries: 0 } }) })
+    : undefined;
   const makeEngine = () =>
     new DiscussionEngine({
       db: options.engineDb ?? database.db,
       cache,
       models: factory,
       secrets,
+      vectors,
       log,
       localUserId,
       checkpoints: { beforeStep: (id, step) => checkpoints.beforeStep?.(id, step), afterPersist: (id, m) => checkpoints.afterPersist?.(id, m) },
@@ -198,7 +213,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore, o
     });
   const engine = makeEngine();
   const engines = [engine];
-  const t = await createTestApp(database, cache, { secrets, models: factory, discussions: engine });
+  const t = await createTestApp(database, cache, { secrets, models: factory, discussions: engine, embedder });
 
   const [role] = await database.db.select().from(roles).limit(1);
   const assistant = async (name: string, persona: string) => {
@@ -225,6 +240,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore, o
     },
     checkpoints,
     factory,
+    embedder,
     assistants,
     addAssistant: (name) => assistant(name, name),
     async create(body) {
@@ -249,7 +265,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore, o
       const e = makeEngine();
       engines.push(e);
       h.engine = e;
-      h.t = await createTestApp(database, cache, { secrets, models: factory, discussions: e });
+      h.t = await createTestApp(database, cache, { secrets, models: factory, discussions: e, embedder });
       return e;
     },
     verify() {
@@ -257,6 +273,7 @@ export async function createHarness(database: TestDatabase, cache: CacheStore, o
     },
     async dispose() {
       for (const e of engines) e.kill();
+      await embedder?.stop();
       await h.t.dispose();
     },
   };

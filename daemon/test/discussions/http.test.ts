@@ -12,6 +12,7 @@ import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import { discussionMessages } from '../../src/db/schema';
 import { DiscussionEngine, type EngineCheckpoints } from '../../src/discussions/engine';
+import { VectorCache } from '../../src/librarian/vectors';
 import { ensureLocalUser } from '../../src/db/local-user';
 import { openaiWire, startProtocolServer, type ProtocolServer } from '../ai/protocol-server';
 import { serveTestApp, TEST_TOKEN, type ServedTestApp } from '../helpers/app';
@@ -36,7 +37,7 @@ describe.each(testDatabaseTargets())('discussions over HTTP on $kind', (target) 
       const cache = new MemoryCacheStore();
       const secrets = secretBox(randomBytes(32));
       const log = () => undefined;
-      engine = new DiscussionEngine({ db: database.db, cache, models: defaultModelFactory(log), secrets, log, localUserId, checkpoints: { beforeStep: (id, s) => checkpoints.beforeStep?.(id, s) } });
+      engine = new DiscussionEngine({ db: database.db, cache, models: defaultModelFactory(log), secrets, vectors: new VectorCache(database.db), log, localUserId, checkpoints: { beforeStep: (id, s) => checkpoints.beforeStep?.(id, s) } });
       server = await serveTestApp(database, { cache, secrets, discussions: engine });
       base = server.api;
     });

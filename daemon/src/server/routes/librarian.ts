@@ -28,7 +28,7 @@ import { retrieveHybrid, semanticOutcomeToApi, semanticSource } from '../../libr
 import { semanticProblemMessage, semanticState, semanticToApi } from '../../librarian/semantic-settings';
 import { ensureLibrarian, librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
 import { listTemplates } from '../../librarian/templates';
-import { VectorCache } from '../../librarian/vectors';
+import type { VectorCache } from '../../librarian/vectors';
 import { resolveTemplateFolder } from '../../vault/template-folder';
 import {
   CATEGORY_INSTRUCTIONS,
@@ -63,13 +63,12 @@ const STATUS_OF: Partial<Record<AiErrorKind, 409 | 429 | 502 | 503 | 504>> = {
   cancelled: 503,
 };
 
-export function librarianRoutes(deps: AppDeps) {
+/** `vectors`: the app's one cache of note vectors (the embedder's when there is one). */
+export function librarianRoutes(deps: AppDeps, vectors: VectorCache) {
   const app = new Hono<AppEnv>();
   const { db } = deps.database;
   const { secrets, log } = deps;
   const models = deps.models ?? defaultModelFactory(log);
-  /** The daemon's embedder drops these vectors when it writes; without one, only what is stored is read (once). */
-  const vectors = deps.embedder?.vectors ?? new VectorCache(db);
 
   /** The librarian with a callable model, or 409 librarian_not_configured saying what to set up. */
   async function configured(language: Language): Promise<Configured> {
