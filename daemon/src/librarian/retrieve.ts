@@ -220,11 +220,16 @@ async function rankNotes(db: Db, vaultId: number, question: string, expandLinks:
   if (!expandLinks) return { terms, ranked };
   const top = ranked.filter((c) => c.coverage >= MIN_PASSAGE_COVERAGE).slice(0, tune.expandFrom);
   const added: number[] = [];
-  for (const n of await linkNeighbours(db, top.map((c) => c.id))) {
-    const parent = byId.get(n.fromId)!;
+  // The parents' scores as ranked, and the neighbours taken parent by parent in rank order: what a
+  // neighbour gains must not depend on the order the database returns links in (note ids differ
+  // from one index to the next), or the same question on the same notes could rank differently.
+  const parentScore = new Map(top.map((c) => [c.id, c.score]));
+  const rankOf = new Map(top.map((c, i) => [c.id, i]));
+  const neighbours = (await linkNeighbours(db, top.map((c) => c.id))).sort((a, b) => rankOf.get(a.fromId)! - rankOf.get(b.fromId)!);
+  for (const n of neighbours) {
     const known = byId.get(n.id);
     if (known) {
-      if (known.coverage >= MIN_PASSAGE_COVERAGE) known.score += tune.linkShare * parent.score * known.coverage;
+      if (known.coverage >= MIN_PASSAGE_COVERAGE) known.score += tune.linkShare * parentScore.get(n.fromId)! * known.coverage;
       continue;
     }
     // A neighbour that holds no question word follows every note that does: it fills the passages
@@ -303,11 +308,13 @@ export async function retrievePassages(db: Db, options: RetrieveOptions): Promis
     // A note named by a link in one of the best passages inherits part of that passage's score.
     const inPool = new Map(passages.map((p) => [p.noteId, p]));
     const inherited = new Map<number, { score: number; from: RetrievedPassage }>();
+    // Gains come from the scores before any is added (order-independent, as above).
+    const scoreBefore = new Map(passages.map((p) => [p.noteId, p.score]));
     for (const { from, id } of await passageLinks(db, passages.slice(0, tune.expandFrom))) {
-      const gain = tune.anchorShare * from.score;
+      const gain = tune.anchorShare * scoreBefore.get(from.noteId)!;
       const known = inPool.get(id);
       if (known) known.score += gain;
-      else if ((inherited.get(id)?.score ?? -1) < gain) inherited.set(id, { score: gain, from });
+      else if ((inherited.get(id)?.score ?? -1) < gain || (inherited.get(id)?.score === gain && from.path < inherited.get(id)!.from.path)) inherited.set(id, { score: gain, from });
     }
     if (inherited.size > 0) {
       const scored = await scoreCandidates(db, options.vaultId, terms, sql`n.id IN (${sql.join([...inherited.keys()].map((id) => sql`${id}`), sql`, `)})`, tune);

@@ -222,13 +222,15 @@ export async function linkNeighbours(db: Db, noteIds: number[], perNote = 50): P
   const ids = sql`ARRAY[${sql.join(noteIds.map((id) => sql`${id}`), sql`, `)}]::bigint[]`;
   const list = await rows<{ from_id: number | string; id: number | string; direction: 'link' | 'backlink' }>(
     db,
-    sql`SELECT from_id, id, direction FROM (
+    sql`SELECT x.from_id, x.id, x.direction FROM (
           SELECT DISTINCT l.source_note_id AS from_id, l.resolved_note_id AS id, 'link' AS direction FROM note_links l
           WHERE l.source_note_id = ANY(${ids}) AND l.resolved_note_id IS NOT NULL AND l.resolved_note_id <> l.source_note_id
           UNION
           SELECT DISTINCT l.resolved_note_id, l.source_note_id, 'backlink' FROM note_links l
           WHERE l.resolved_note_id = ANY(${ids}) AND l.resolved_note_id <> l.source_note_id) AS x
-        ORDER BY from_id, direction, id`,
+        JOIN notes n ON n.id = x.id
+        -- By path, not id: which neighbours a note past perNote keeps must not depend on the order notes were indexed in.
+        ORDER BY x.from_id, x.direction, n.path`,
   );
   const counts = new Map<number, number>();
   return list.flatMap((r) => {
