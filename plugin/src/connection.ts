@@ -1,6 +1,6 @@
 import { DaemonClient, type ConnectionStatus, type DegradedPart, type FetchLike } from './daemon/client';
 import { discoverDaemon, type DiscoveryHost, type DiscoveryOverrides } from './daemon/discovery';
-import type { UnreachableReason } from './daemon/reasons';
+import { DATABASE_UNAVAILABLE, type UnreachableReason } from './daemon/reasons';
 import type { Translate } from './i18n';
 
 export type DisplayStatus = ConnectionStatus | { state: 'checking' };
@@ -57,6 +57,11 @@ export class ConnectionMonitor {
   }
 }
 
+/** The daemon answers but cannot reach its database: it is connected, and retries by itself. */
+export function isDatabaseUnavailable(reason: UnreachableReason): boolean {
+  return reason.code === 'http-error' && reason.errorCode === DATABASE_UNAVAILABLE;
+}
+
 export function describeReason(reason: UnreachableReason, t: Translate): string {
   switch (reason.code) {
     case 'not-running':
@@ -69,6 +74,8 @@ export function describeReason(reason: UnreachableReason, t: Translate): string 
     case 'timeout':
       return t('reason.timeout', { url: reason.url, seconds: reason.seconds });
     case 'http-error':
+      // The daemon words its errors in English only: this one the person sees in their language.
+      if (isDatabaseUnavailable(reason)) return t('reason.database-unavailable');
       return t('reason.http-error', { status: reason.status, message: reason.message });
     case 'bad-response':
       return t('reason.bad-response');

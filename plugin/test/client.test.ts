@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { Health } from '../../shared/contracts/health';
+import { format, MESSAGES, type Language } from '../../shared/i18n';
 import { DaemonClient, DaemonError } from '../src/daemon/client';
+import type { Translate } from '../src/i18n';
+import { errorSentence } from '../src/views/librarian/error-text';
 
 const TOKEN = 'test-token';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -95,7 +98,7 @@ describe('daemon client against a real HTTP server', () => {
       json(res, 500, { error: { code: 'internal', message: 'Database exploded', requestId: 'req-42' } });
     expect(await client().checkConnection()).toEqual({
       state: 'unreachable',
-      reason: { code: 'http-error', url: baseUrl, status: 500, message: 'Database exploded', requestId: 'req-42' },
+      reason: { code: 'http-error', url: baseUrl, status: 500, message: 'Database exploded', errorCode: 'internal', requestId: 'req-42' },
     });
   });
 
@@ -174,5 +177,29 @@ describe('daemon client against a real HTTP server', () => {
     expect(error).toBeInstanceOf(DaemonError);
     expect((error as DaemonError).body?.error.code).toBe('conflict');
     expect((error as DaemonError).reason).toMatchObject({ code: 'http-error', status: 409, message: 'Illegal transition' });
+  });
+
+  it('words a 503 database_unavailable as the database being away, in the user language, and any other 503 as before', async () => {
+    const message = 'The daemon cannot reach its database right now and keeps retrying; try again in a few seconds';
+    handler = (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' });
+      res.end(JSON.stringify({ error: { code: 'database_unavailable', message, requestId: 'r503' } }));
+    };
+    const error = await client()
+      .request('GET', '/api/v1/workflows', z.object({}))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DaemonError);
+    const { reason } = error as DaemonError;
+    expect(reason).toEqual({ code: 'http-error', url: baseUrl, status: 503, message, errorCode: 'database_unavailable', requestId: 'r503' });
+    const t = (language: Language): Translate => (key, vars) => format(MESSAGES[language][key], vars);
+    expect(errorSentence(error, t('en'))).toBe("Hisho's database is not reachable; it will retry.");
+    expect(errorSentence(error, t('ja'))).toBe('Hisho のデータベースに接続できません。自動的に再試行します。');
+
+    // A 503 for something else (a cancelled model call) keeps the daemon's words.
+    handler = (_req, res) => json(res, 503, { error: { code: 'cancelled', message: 'The request was cancelled', requestId: 'r2' } });
+    const other = await client()
+      .request('GET', '/api/v1/workflows', z.object({}))
+      .catch((e: unknown) => e);
+    expect(errorSentence(other, t('en'))).toBe(format(MESSAGES.en['connection.unreachable'], { reason: format(MESSAGES.en['reason.http-error'], { status: 503, message: 'The request was cancelled' }) }));
   });
 });

@@ -33,6 +33,7 @@ export const en = {
   'reason.http-error': 'The daemon answered with an error ({status}): {message}',
   'reason.bad-response': 'The daemon sent an answer that could not be understood.',
   'reason.network': 'The daemon could not be reached: {detail}',
+  'reason.database-unavailable': "Hisho's database is not reachable; it will retry.",
   'reason.launch-missing': 'This computer has no record of how to start it yet ({path} is missing). Run `hisho serve` once in a terminal, or install the service.',
   'reason.start-timeout': 'It did not answer within {seconds} seconds; see the logs in the Hisho folder.',
 

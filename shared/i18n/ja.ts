@@ -31,6 +31,7 @@ export const ja: Messages = {
   'reason.http-error': 'デーモンがエラーを返しました（{status}）: {message}',
   'reason.bad-response': 'デーモンの応答を解釈できませんでした。',
   'reason.network': 'デーモンに接続できませんでした: {detail}',
+  'reason.database-unavailable': 'Hisho のデータベースに接続できません。自動的に再試行します。',
   'reason.launch-missing': 'このパソコンでの起動方法がまだ記録されていません（{path} がありません）。ターミナルで一度 `hisho serve` を実行するか、サービスをインストールしてください。',
   'reason.start-timeout': '{seconds} 秒以内に応答がありませんでした。Hisho フォルダー内のログを確認してください。',
 

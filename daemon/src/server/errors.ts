@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../../../shared/contracts/common';
-import { pgErrorOf } from '../db/errors';
+import { databaseUnavailable, pgErrorOf } from '../db/errors';
+import type { Log } from '../log';
+import { OutageLog } from './outage-log';
 
 /** An error meant for the client: a status, a stable code and a message that says what to fix. */
 export class ApiError extends HTTPException {
@@ -27,7 +29,10 @@ export function errorBody(c: Context, code: string, message: string, details?: u
   return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
 }
 
-type Logger = (level: 'error' | 'warn', message: string, extra?: Record<string, unknown>) => void;
+/** Seconds a client is asked to wait (Retry-After) before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The daemon cannot reach its database right now and keeps retrying; try again in a few seconds';
 
 /** Database errors caused by the request (a bad reference, a duplicate) become 4xx, not 500. */
 function fromDatabaseError(e: unknown): ApiError | undefined {
@@ -52,9 +57,19 @@ function fromDatabaseError(e: unknown): ApiError | undefined {
   }
 }
 
-/** The one error handler: every failure leaves with the same shape and a request id. */
-export function handleError(log: Logger) {
+/**
+ * The one error handler: every failure leaves with the same shape and a request id. The database
+ * being away is not a fault of the daemon nor of the request: 503 database_unavailable with
+ * Retry-After, logged once per outage (outage-log.ts).
+ */
+export function handleError(log: Log, outages = new OutageLog(log)) {
   return (err: Error, c: Context) => {
+    const unavailable = err instanceof HTTPException ? undefined : databaseUnavailable(err);
+    if (unavailable) {
+      outages.refused(unavailable, { path: c.req.path, requestId: c.get('requestId') as string | undefined });
+      c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return c.json(errorBody(c, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE), 503);
+    }
     const mapped = err instanceof ApiError ? err : fromDatabaseError(err);
     if (mapped) return c.json(errorBody(c, mapped.code, mapped.message, mapped.details), mapped.status);
     if (err instanceof HTTPException) {

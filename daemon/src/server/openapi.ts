@@ -33,7 +33,11 @@ function operation(e: Endpoint): JsonSchema {
     '400': errorResponse('Invalid input: the message says what to fix'),
     '500': errorResponse('Unexpected failure inside the daemon'),
   };
-  if (e.auth !== false) responses['401'] = errorResponse('Missing or wrong bearer token');
+  if (e.auth !== false) {
+    responses['401'] = errorResponse('Missing or wrong bearer token');
+    // The public health route reports the database's state instead of failing with it.
+    responses['503'] = errorResponse('The daemon cannot reach its database (database_unavailable); send again after Retry-After seconds');
+  }
   if (e.params) responses['404'] = errorResponse('Not found');
   if (e.method !== 'get') responses['409'] = errorResponse('Conflicts with the current state');
   return {

@@ -14,7 +14,9 @@ export function requestLog(log: Log): MiddlewareHandler<AppEnv> {
     } finally {
       const status = c.res.status;
       const path = c.req.path;
-      const level = status >= 500 ? 'error' : path.endsWith('/health') ? 'debug' : 'info';
+      // 503 is something the daemon needs being away (its database), not a fault of the daemon: the
+      // error handler logs that once per outage, an error line per request would bury the log.
+      const level = status >= 500 && status !== 503 ? 'error' : path.endsWith('/health') ? 'debug' : 'info';
       log(level, 'request', {
         method: c.req.method,
         route: c.req.routePath,

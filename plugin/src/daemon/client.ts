@@ -211,7 +211,10 @@ export class DaemonClient {
     const body = errorBodySchema.safeParse(json);
     const message = body.success ? body.data.error.message : response.statusText || 'HTTP error';
     const reason: UnreachableReason = { code: 'http-error', url: this.baseUrl, status: response.status, message };
-    if (body.success) reason.requestId = body.data.error.requestId;
+    if (body.success) {
+      reason.errorCode = body.data.error.code;
+      reason.requestId = body.data.error.requestId;
+    }
     return new DaemonError(reason, body.success ? body.data : undefined);
   }
 

@@ -5,8 +5,12 @@ export type UnreachableReason =
   | { code: 'token-missing'; path: string }
   | { code: 'refused'; url: string }
   | { code: 'timeout'; url: string; seconds: number }
-  | { code: 'http-error'; url: string; status: number; message: string; requestId?: string }
+  /** errorCode: the daemon's code for it (`error.code` of its answer), when the answer had one. */
+  | { code: 'http-error'; url: string; status: number; message: string; errorCode?: string; requestId?: string }
   | { code: 'bad-response'; url: string; detail: string }
   | { code: 'network'; url: string; detail: string };
 
 export type UnreachableCode = UnreachableReason['code'];
+
+/** The daemon's error code for a 503 while it cannot reach its database (it retries; the request may be sent again). */
+export const DATABASE_UNAVAILABLE = 'database_unavailable';
