@@ -28,8 +28,12 @@ export type AiErrorWords =
 
 /** The failure as one sentence in `language` (whole, ending with what to do where there is something to do). */
 export function aiErrorSentence(error: { readonly words: AiErrorWords }, language: Language): string {
-  const m = MESSAGES[language];
-  const w = error.words;
+  const sentence = uncapitalized(error.words, MESSAGES[language]);
+  // English: "the model server at …" starts some sentences and stands inside others.
+  return language === 'en' ? sentence.charAt(0).toUpperCase() + sentence.slice(1) : sentence;
+}
+
+function uncapitalized(w: AiErrorWords, m: (typeof MESSAGES)[Language]): string {
   const who = (value: AiWho) => (typeof value === 'string' ? value : format(m['ai.who.server'], value));
   const status = (value: number | undefined) => (value ? format(m['ai.error.part.status'], { status: value }) : '');
   switch (w.kind) {

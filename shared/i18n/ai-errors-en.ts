@@ -4,7 +4,7 @@
  * `{status}` and `{hint}` are the optional parts below, already filled in or empty.
  */
 export const aiErrorsEn = {
-  'ai.who.server': 'The model server at {server} ({model})',
+  'ai.who.server': 'the model server at {server} ({model})',
   'ai.error.part.status': ' (HTTP {status})',
   'ai.error.part.hint': ': {hint}',
 

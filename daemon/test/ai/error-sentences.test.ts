@@ -16,8 +16,14 @@ const cases: Array<{ words: AiErrorWords; en: string; ja: string }> = [
   },
   {
     words: { kind: 'unreachable', who: SERVER },
-    en: 'Could not reach The model server at http://127.0.0.1:11434/v1 (llama3.2); check that the server is running and the base URL is right.',
+    en: 'Could not reach the model server at http://127.0.0.1:11434/v1 (llama3.2); check that the server is running and the base URL is right.',
     ja: 'http://127.0.0.1:11434/v1 のモデルサーバー (llama3.2) に接続できませんでした。サーバーが起動していて、ベース URL が正しいか確認してください。',
+  },
+  {
+    // The server named at the start of a sentence is capitalised.
+    words: { kind: 'rate_limited', who: SERVER },
+    en: 'The model server at http://127.0.0.1:11434/v1 (llama3.2) is rate limiting requests; wait a moment and try again.',
+    ja: 'http://127.0.0.1:11434/v1 のモデルサーバー (llama3.2) へのリクエストが多すぎて制限されています。少し待ってからもう一度お試しください。',
   },
   {
     words: { kind: 'timeout', who: OPENAI, ms: 30_400 },
