@@ -56,7 +56,7 @@ function parsePersona(value: string): PersonaChoice {
 /** One labelled row of a settings form; its control carries the id `${cls}-input`. */
 export function Field({ cls, name, desc, error, children }: { cls: string; name: string; desc?: ComponentChildren; error?: string; children: ComponentChildren }) {
   return (
-    <div class={`setting-item hisho-field ${cls}`}>
+    <div class={`setting-item ${cls}`}>
       <div class="setting-item-info">
         <label class="setting-item-name" for={`${cls}-input`}>
           {name}
