@@ -232,6 +232,8 @@ export const en = {
   'settings.assistant.error.personality': 'Describe the persona in a few words.',
 
   'librarian.search.placeholder': 'Search notes…',
+  'librarian.search.empty.title': 'Search your vault',
+  'librarian.search.empty.body': 'Type words from a note’s title, text or tags; tag:, folder: and "quotes" narrow the search. To ask a question in your own words, open the other tab.',
   'librarian.search.label': 'Search the notes of this vault',
   'librarian.filters': 'Filters',
   'librarian.filters.active': 'Filters ({count})',

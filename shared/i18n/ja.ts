@@ -230,6 +230,8 @@ export const ja: Messages = {
   'settings.assistant.error.personality': 'ペルソナの人物像をひとこと書いてください。',
 
   'librarian.search.placeholder': 'ノートを検索…',
+  'librarian.search.empty.title': '保管庫を検索',
+  'librarian.search.empty.body': 'ノートのタイトル・本文・タグにある言葉を入力してください（日本語は区切らずにそのままで検索できます）。tag:、folder:、"引用符" で絞り込めます。自分の言葉で質問するときは「質問」タブへ。',
   'librarian.search.label': 'この保管庫のノートを検索',
   'librarian.filters': '絞り込み',
   'librarian.filters.active': '絞り込み（{count}）',

@@ -48,15 +48,16 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
   });
 
   it.each([
-    ['hisho-librarian', 'view.librarian'],
-    ['hisho-discussions', 'view.discussions'],
-    ['hisho-plans', 'view.plans'],
-  ] as const)('opens %s with its empty state and the connection state', async (type, prefix) => {
+    // The Librarian opens on its Search tab, whose empty state says what to type.
+    ['hisho-librarian', 'view.librarian', 'librarian.search'],
+    ['hisho-discussions', 'view.discussions', 'view.discussions'],
+    ['hisho-plans', 'view.plans', 'view.plans'],
+  ] as const)('opens %s with its empty state and the connection state', async (type, prefix, empty) => {
     if (!harness) throw new Error('harness not started');
     await harness.openView(type);
     const view = harness.page.locator(`.workspace-leaf:not(.is-hidden) .workspace-leaf-content[data-type="${type}"]`);
-    await expect.poll(() => view.locator('.hisho-empty-title').textContent()).toBe(en[`${prefix}.empty.title`]);
-    expect(await view.locator('.hisho-empty-body').textContent()).toBe(en[`${prefix}.empty.body`]);
+    await expect.poll(() => view.locator('.hisho-empty-title').textContent()).toBe(en[`${empty}.empty.title`]);
+    expect(await view.locator('.hisho-empty-body').textContent()).toBe(en[`${empty}.empty.body`]);
     expect(await view.locator('.view-header-title').textContent()).toBe(en[`${prefix}.name`]);
     await expect.poll(() => view.locator('.hisho-connection').getAttribute('data-state')).toBe('connected');
     expect(await view.locator('.hisho-connection').textContent()).toContain(daemonVersion);
@@ -115,7 +116,7 @@ describe.skipIf(!enabled)('status bar and views against a real daemon', () => {
     await harness.openView('hisho-librarian');
     const view = harness.page.locator('.workspace-leaf-content[data-type="hisho-librarian"]');
     expect(await view.locator('.view-header-title').textContent()).toBe('司書AI');
-    expect(await view.locator('.hisho-empty-title').textContent()).toBe(ja['view.librarian.empty.title']);
+    expect(await view.locator('.hisho-empty-title').textContent()).toBe(ja['librarian.search.empty.title']);
     await harness.screenshot('view-librarian-ja-unauthorized');
   });
 

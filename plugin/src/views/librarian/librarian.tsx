@@ -21,6 +21,9 @@ import { optionId, ResultList, RESULTS_ID } from './results';
 import { IDLE, SearchRunner, type SearchState } from './search-runner';
 import { TagBrowser } from './tag-browser';
 
+/** The Search tab before a query: what to type there (the view's own empty state speaks of asking, which is the Ask tab). */
+const SEARCH_EMPTY = { ...VIEWS.librarian, emptyTitleKey: 'librarian.search.empty.title', emptyBodyKey: 'librarian.search.empty.body' } as const;
+
 export interface LibrarianProps {
   monitor: ConnectionMonitor;
   i18n: I18n;
@@ -271,7 +274,7 @@ export function Librarian({ monitor, i18n, host, vault, index, starter, about }:
             {search.loadingMore ? t('librarian.loading') : t('librarian.load-more', { shown: results.length, total })}
           </button>
         )}
-        {!active && <EmptyState definition={VIEWS.librarian} monitor={monitor} i18n={i18n} starter={starter} />}
+        {!active && <EmptyState definition={SEARCH_EMPTY} monitor={monitor} i18n={i18n} starter={starter} />}
         {active && results.length > 0 && <p class="hisho-keyboard-hint">{t('librarian.keyboard-hint')}</p>}
 
         <RelatedNotes host={host} monitor={monitor} vault={vault} t={t} connected={connected} refresh={indexRuns} />
