@@ -11,7 +11,7 @@ import { ja } from '../../shared/i18n/ja';
 import type { EmbeddingStatusView, LibrarianSettingsView } from '../src/daemon/librarian-schemas';
 import { embeddingStatusSchema as pluginStatusSchema } from '../src/daemon/librarian-schemas';
 import type { Translate } from '../src/i18n';
-import { canEmbed, categoriesText, embeddingProgress, parseCategories, parseSpecialization, parseWhole, TEXT_FIELDS } from '../src/settings/librarian-form';
+import { canEmbed, categoriesText, embeddingProgress, embeddingSkipped, parseCategories, parseSpecialization, parseWhole, TEXT_FIELDS } from '../src/settings/librarian-form';
 import { EMBEDDING_PROVIDERS } from '../../daemon/src/ai/embedding';
 
 const settings: LibrarianSettingsView = {
@@ -78,12 +78,26 @@ describe('the semantic search settings', () => {
   });
 
   it('say the progress in the person’s language, and nothing while no model is in use', () => {
-    const status = embeddingStatusSchema.parse({ vault: 1, enabled: true, model: 'openai:text-embedding-3-small@512', notes: 300, embeddedNotes: 120, chunks: 410, running: true, tokens: 5000, lastError: null });
+    const status = embeddingStatusSchema.parse({ vault: 1, enabled: true, model: 'openai:text-embedding-3-small@512', notes: 300, embeddedNotes: 120, chunks: 410, skippedSections: 0, lastSkipped: null, running: true, tokens: 5000, lastError: null });
     const view: EmbeddingStatusView = pluginStatusSchema.parse(status);
     expect(embeddingProgress(view, translate(en))).toBe('120 of 300 notes embedded (410 sections); embedding…');
     expect(embeddingProgress({ ...view, running: false }, translate(ja))).toBe('300 件中 120 件のノートを埋め込み済み（410 セクション）。');
     expect(embeddingProgress({ ...view, model: null }, translate(en))).toBeNull();
     expect(embeddingProgress({ ...view, enabled: false }, translate(en))).toBeNull();
+  });
+
+  it('say which sections the model refused: the daemon’s sentence for one, with the count for more; nothing when none', () => {
+    const message = 'The section “記録” of C 日記.md is too long for the embedding model even shortened, so semantic search leaves it out (the word search still finds it); a model with a longer context would cover it.';
+    const status = embeddingStatusSchema.parse({
+      vault: 1, enabled: true, model: 'openai_compatible:bge-m3', notes: 4, embeddedNotes: 4, chunks: 4, skippedSections: 3,
+      lastSkipped: { path: 'C 日記.md', heading: '記録', message, at: '2025-01-01T00:00:00.000Z' }, running: false, tokens: 0, lastError: null,
+    });
+    const view: EmbeddingStatusView = pluginStatusSchema.parse(status);
+    expect(embeddingSkipped(view, translate(en))).toBe(`3 sections are too long for the embedding model and are left to the word search. The last: ${message}`);
+    expect(embeddingSkipped(view, translate(ja))).toBe(`3 件のセクションは埋め込みモデルには長すぎるため、語句での検索だけで探します。最後のもの: ${message}`);
+    expect(embeddingSkipped({ ...view, skippedSections: 1 }, translate(en))).toBe(message);
+    expect(embeddingSkipped({ ...view, skippedSections: 0, lastSkipped: null }, translate(en))).toBeNull();
+    expect(embeddingSkipped({ ...view, enabled: false }, translate(en))).toBeNull();
   });
 
   it('send what the contract accepts', () => {

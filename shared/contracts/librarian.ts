@@ -136,11 +136,22 @@ export const embeddingStatusSchema = z.object({
   enabled: z.boolean(),
   /** The embedding model in use ("openai:text-embedding-3-small@512"); null when off or not usable. */
   model: z.string().nullable(),
-  /** Notes in the vault, and those whose sections all have a vector of the model. */
+  /**
+   * Notes in the vault, and those done with the model: every section has a vector, or was
+   * refused by the model (`skippedSections`).
+   */
   notes: z.number().int(),
   embeddedNotes: z.number().int(),
   /** Vectors stored for the model (one per section). */
   chunks: z.number().int(),
+  /**
+   * Sections the model refused even shortened (longer than its context), left to the lexical
+   * search until the note or the model changes or the settings are saved; a model with a longer
+   * context covers them.
+   */
+  skippedSections: z.number().int(),
+  /** The last one skipped, with a sentence in the user's language naming the note; null when none. */
+  lastSkipped: z.object({ path: z.string(), heading: z.string().nullable(), message: z.string(), at: timestamp }).nullable(),
   /** Embedding right now (or waiting to try again after a provider error). */
   running: z.boolean(),
   /** Tokens the provider counted for this vault's embeddings since the daemon started. */

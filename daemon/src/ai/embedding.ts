@@ -74,6 +74,33 @@ export function embeddingModelId(config: EmbeddingConfig): string {
   return `${config.provider}:${config.model}${config.dimensions ? `@${config.dimensions}` : ''}`;
 }
 
+/**
+ * Why a call was refused when the texts themselves are the cause, not the settings:
+ * - `too_long`: the provider says the input is longer than the model takes (a 413, or a 400/422
+ *   naming the context length or a token limit: OpenAI "maximum context length", Ollama "input
+ *   length exceeds the context length", llama.cpp "exceeds the available context size", vLLM,
+ *   Gemini "input token count … exceeds", text-embeddings-inference "less than 512 tokens").
+ * - `unclear`: another 400/422 from a model known to work (it embedded before): the settings were
+ *   right a moment ago, so the texts are the likely cause — unless the text names the model (not
+ *   found, not loaded, not an embedding model), which is about the settings.
+ * - undefined: everything else stays what it was — a wrong key (401), a wrong model name (400 or
+ *   404 from a model never seen working), a rate limit, a 5xx, a timeout, a malformed answer.
+ */
+export type InputRefusal = 'too_long' | 'unclear';
+
+const TOO_LONG = /context (?:length|size|window)|too many tokens|token limit|too (?:long|large)|input length|exceeds?\b[^.]{0,60}\b(?:tokens?|length|context|limit|size)\b|(?:less|fewer) than \d+ tokens|\bmax(?:imum)?\b[^.]{0,30}\btokens?\b/i;
+const ABOUT_THE_MODEL = /\bmodels?\b[^.]{0,80}\b(?:not found|does ?n[o']t exist|not exist|unknown|invalid|not loaded|no such|not an? embedding|does ?n[o']t support)|\b(?:unknown|invalid|no such|no)\b[^.]{0,20}\bmodels?\b/i;
+
+export function inputRefusal(e: AiError, modelWorks: boolean): InputRefusal | undefined {
+  const w = e.words;
+  if (w.kind !== 'bad_request') return undefined;
+  if (w.status === 413) return 'too_long';
+  if (w.status !== 400 && w.status !== 422) return undefined;
+  const text = w.hint ?? '';
+  if (TOO_LONG.test(text)) return 'too_long';
+  return modelWorks && !ABOUT_THE_MODEL.test(text) ? 'unclear' : undefined;
+}
+
 function sdkModel(config: EmbeddingConfig): SdkEmbeddingModel {
   const { apiKey, baseUrl: baseURL, model } = config;
   switch (config.provider) {

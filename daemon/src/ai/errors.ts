@@ -76,10 +76,32 @@ export function isAiError(e: unknown): e is AiError {
   return e instanceof AiError;
 }
 
+/**
+ * The provider's own error text: `error.message` as the SDK parsed it, or, from a body the SDK's
+ * schema did not fit, `{ "error": "…" }` (text-embeddings-inference, LM Studio), `{ "message": "…" }`
+ * (vLLM) or `{ "detail": "…" }` (FastAPI servers), so a local server's "input too long" or "model
+ * not found" is not lost.
+ */
+function providerText(e: APICallError): string | undefined {
+  const data = e.data as { error?: { message?: unknown } } | undefined;
+  if (typeof data?.error?.message === 'string') return data.error.message;
+  let body: unknown;
+  try {
+    body = e.responseBody ? JSON.parse(e.responseBody) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { error, message, detail } = body as { error?: unknown; message?: unknown; detail?: unknown };
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  if (typeof message === 'string') return message;
+  return typeof detail === 'string' ? detail : undefined;
+}
+
 /** Keeps a provider's own error text short and readable (it can hint at a wrong model name). */
 function providerHint(e: APICallError): string | undefined {
-  const data = e.data as { error?: { message?: unknown } } | undefined;
-  const raw = typeof data?.error?.message === 'string' ? data.error.message : undefined;
+  const raw = providerText(e);
   if (!raw) return undefined;
   const oneLine = raw.replace(/\s+/g, ' ').trim();
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;

@@ -1007,6 +1007,35 @@ export const noteEmbeddings = pgTable(
   ],
 );
 
+/**
+ * Sections the embedding model refused even shortened (longer than its context: docs/ai.md), one
+ * row per section, written with the note's vectors in one transaction. With `source_hash` the note
+ * counts as embedded, so the section is not sent again every round; it is tried again when the
+ * note changes (another `source_hash`), the model changes (rows of another model are deleted) or
+ * the semantic search settings are saved. Left to the lexical search meanwhile.
+ */
+export const noteEmbeddingSkips = pgTable(
+  'note_embedding_skips',
+  {
+    id: id(),
+    vaultId: ref('vault_id').notNull(),
+    noteId: ref('note_id').notNull(),
+    chunkIndex: integer('chunk_index').notNull(),
+    heading: text('heading'),
+    /** sha256 hex of the chunk text that was refused. */
+    contentHash: text('content_hash').notNull(),
+    sourceHash: text('source_hash').notNull(),
+    model: varchar('model', { length: 300 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.vaultId], foreignColumns: [obsidianIntegrationSettings.id], name: 'note_embedding_skips_vault_id_fk' }).onDelete('cascade'),
+    foreignKey({ columns: [t.noteId], foreignColumns: [notes.id], name: 'note_embedding_skips_note_id_fk' }).onDelete('cascade'),
+    unique('note_embedding_skips_note_id_chunk_index_unique').on(t.noteId, t.chunkIndex),
+    index('idx_note_embedding_skips_vault_id_model').on(t.vaultId, t.model),
+  ],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Inferred row types
 // ---------------------------------------------------------------------------------------------
@@ -1060,4 +1089,5 @@ export type NoteLinkRow = typeof noteLinks.$inferSelect;
 export type NewNoteLinkRow = typeof noteLinks.$inferInsert;
 export type VaultIndexError = typeof vaultIndexErrors.$inferSelect;
 export type NoteEmbedding = typeof noteEmbeddings.$inferSelect;
+export type NoteEmbeddingSkip = typeof noteEmbeddingSkips.$inferSelect;
 export type NewVaultIndexError = typeof vaultIndexErrors.$inferInsert;

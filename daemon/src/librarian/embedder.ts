@@ -12,6 +12,9 @@
  *   retries) wait 30 s, 1 min, 2 min… up to 10 min and try again; other errors (a wrong key, an
  *   unknown model) stop until the settings change or the index changes again. The last error is
  *   kept for `GET /librarian/embeddings`, cleared by the next batch that succeeds.
+ * - A section the model refuses (too long for its context) is found and skipped by embed-batch.ts;
+ *   the note's other sections are stored, and the skipped one is recorded (note_embedding_skips)
+ *   so it is not sent again until the note or the model changes, or the settings are saved.
  * - `stop()` aborts the call in flight and any wait, and resolves when every run has ended.
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
@@ -20,11 +23,12 @@ import { AiError } from '../ai/errors';
 import { sleep } from '../ai/retry';
 import type { SecretBox } from '../ai/secrets';
 import type { Db } from '../db/database';
-import { librarianAssistant, noteEmbeddings, obsidianIntegrationSettings } from '../db/schema';
+import { librarianAssistant, noteEmbeddings, noteEmbeddingSkips, obsidianIntegrationSettings } from '../db/schema';
 import type { Log } from '../log';
 import { rows } from '../search/search';
 import type { IndexEvent } from '../vault/indexer';
 import { chunkNote, type Chunk } from './chunks';
+import { embedBatch, type ModelRecord } from './embed-batch';
 import { semanticState } from './semantic-settings';
 import { encodeVector, type VectorCache } from './vectors';
 
@@ -60,9 +64,12 @@ interface VaultRun extends EmbedderVaultStatus {
 
 interface PendingNote {
   id: number;
+  path: string;
   source: string;
   chunks: Chunk[];
   vectors: Array<Float32Array | Uint8Array | undefined>;
+  /** Chunks the model refused even shortened: recorded instead of a vector. */
+  refused: boolean[];
 }
 
 export class Embedder {
@@ -102,6 +109,8 @@ export class Embedder {
     for (const r of this.runs.values()) r.controller.abort(new AiError({ kind: 'cancelled' }));
     await Promise.all([...this.runs.values()].map((r) => r.task));
     for (const r of this.runs.values()) r.lastError = null;
+    // Saving the settings is how a person says "try again" (say, after raising a local server's context length).
+    await this.o.db.delete(noteEmbeddingSkips);
     await this.kickAll();
   }
 
@@ -156,11 +165,14 @@ export class Embedder {
       const model = await this.model();
       if (!model) return;
       await this.o.db.delete(noteEmbeddings).where(sql`${noteEmbeddings.vaultId} = ${vaultId} AND ${noteEmbeddings.model} <> ${model.id}`);
+      await this.o.db.delete(noteEmbeddingSkips).where(sql`${noteEmbeddingSkips.vaultId} = ${vaultId} AND ${noteEmbeddingSkips.model} <> ${model.id}`);
       this.o.vectors.invalidate(vaultId);
+      // A refusal of unclear cause is only taken as the text's once the model has shown it works.
+      const known: ModelRecord = { works: (await rows(this.o.db, sql`SELECT 1 FROM note_embeddings WHERE vault_id = ${vaultId} AND model = ${model.id} LIMIT 1`)).length > 0 };
       for (;;) {
         if (signal.aborted) return;
         try {
-          if (!(await this.round(vaultId, model, r, signal))) break;
+          if (!(await this.round(vaultId, model, known, r, signal))) break;
           failures = 0;
         } catch (e) {
           if (signal.aborted) return;
@@ -177,20 +189,21 @@ export class Embedder {
   }
 
   /** Embeds the next notes that changed; false when there were none. */
-  private async round(vaultId: number, model: EmbeddingModel, r: VaultRun, signal: AbortSignal): Promise<boolean> {
+  private async round(vaultId: number, model: EmbeddingModel, known: ModelRecord, r: VaultRun, signal: AbortSignal): Promise<boolean> {
     const { db } = this.o;
     const source = sql`md5(n.path || n.content_hash)`;
-    const changed = await rows<{ id: number | string; title: string; body: string; source: string }>(
+    const changed = await rows<{ id: number | string; path: string; title: string; body: string; source: string }>(
       db,
-      sql`SELECT n.id, n.title, left(n.body, 200000) AS body, ${source} AS source FROM notes n
+      sql`SELECT n.id, n.path, n.title, left(n.body, 200000) AS body, ${source} AS source FROM notes n
           WHERE n.vault_id = ${vaultId}
             AND NOT EXISTS (SELECT 1 FROM note_embeddings e WHERE e.note_id = n.id AND e.model = ${model.id} AND e.source_hash = ${source})
+            AND NOT EXISTS (SELECT 1 FROM note_embedding_skips s WHERE s.note_id = n.id AND s.model = ${model.id} AND s.source_hash = ${source})
           ORDER BY n.id LIMIT ${this.o.notesPerRound ?? 64}`,
     );
     if (changed.length === 0) return false;
     const notes: PendingNote[] = changed.map((n) => {
       const chunks = chunkNote(n.title, n.body);
-      return { id: Number(n.id), source: n.source, chunks, vectors: chunks.map(() => undefined) };
+      return { id: Number(n.id), path: n.path, source: n.source, chunks, vectors: chunks.map(() => undefined), refused: chunks.map(() => false) };
     });
     // A chunk whose text did not change keeps its vector (an edit embeds only the sections it touched).
     const kept = await db
@@ -207,41 +220,50 @@ export class Embedder {
     }
     const written = new Set<PendingNote>();
     const writeReady = async () => {
-      for (const note of notes) if (!written.has(note) && note.vectors.every(Boolean)) await this.write(vaultId, model.id, note).then(() => written.add(note));
+      for (const note of notes) {
+        if (!written.has(note) && note.chunks.every((_, i) => note.vectors[i] || note.refused[i])) await this.write(vaultId, model.id, note).then(() => written.add(note));
+      }
     };
     await writeReady();
     const size = this.o.batchSize ?? 64;
     for (let at = 0; at < todo.length; at += size) {
       const batch = todo.slice(at, at + size);
-      const result = await model.embed({ texts: batch.map((t) => t.note.chunks[t.i]!.text), purpose: 'document', signal });
-      r.tokens += result.tokens;
+      const result = await embedBatch(model, batch.map((t) => t.note.chunks[t.i]!.text), { signal, model: known, onTokens: (n) => (r.tokens += n) });
       r.lastError = null;
-      batch.forEach((t, k) => (t.note.vectors[t.i] = result.vectors[k]));
+      batch.forEach((t, k) => {
+        const chunk = t.note.chunks[t.i]!;
+        t.note.vectors[t.i] = result.vectors[k];
+        const refusal = result.refusals[k];
+        const shortenedTo = result.shortenedTo[k];
+        if (refusal) {
+          t.note.refused[t.i] = true;
+          this.o.log('warn', 'the embedding model refused a section even shortened; it is skipped', { vaultId, model: model.id, path: t.note.path, heading: chunk.heading, chars: chunk.text.length, status: refusal.detail.status, cause: refusal.detail.cause });
+        } else if (shortenedTo !== undefined) {
+          this.o.log('info', 'a section was embedded shortened (too long for the model)', { vaultId, model: model.id, path: t.note.path, heading: chunk.heading, chars: chunk.text.length, sent: shortenedTo });
+        }
+      });
       await writeReady();
     }
     return true;
   }
 
-  /** Replaces the note's vectors, unless the note was deleted or changed since it was read. */
+  /** Replaces the note's vectors and skipped sections, unless the note was deleted or changed since it was read. */
   private async write(vaultId: number, model: string, note: PendingNote): Promise<void> {
-    const vectors = note.vectors.map((v) => (v instanceof Float32Array ? encodeVector(v) : v!));
+    const row = (c: Chunk) => ({ vaultId, noteId: note.id, chunkIndex: c.index, heading: c.heading, contentHash: c.hash, sourceHash: note.source, model });
+    const embedded = note.chunks.flatMap((c, i) => {
+      const v = note.vectors[i];
+      if (!v) return [];
+      const vector = v instanceof Float32Array ? encodeVector(v) : v;
+      return [{ ...row(c), dimensions: vector.byteLength / 4, vector }];
+    });
+    const skipped = note.chunks.filter((_, i) => note.refused[i]).map(row);
     await this.o.db.transaction(async (tx) => {
       const [same] = await rows(tx, sql`SELECT 1 FROM notes WHERE id = ${note.id} AND md5(path || content_hash) = ${note.source} FOR UPDATE`);
       if (!same) return;
       await tx.delete(noteEmbeddings).where(eq(noteEmbeddings.noteId, note.id));
-      await tx.insert(noteEmbeddings).values(
-        note.chunks.map((c, i) => ({
-          vaultId,
-          noteId: note.id,
-          chunkIndex: c.index,
-          heading: c.heading,
-          contentHash: c.hash,
-          sourceHash: note.source,
-          model,
-          dimensions: vectors[i]!.byteLength / 4,
-          vector: vectors[i]!,
-        })),
-      );
+      await tx.delete(noteEmbeddingSkips).where(eq(noteEmbeddingSkips.noteId, note.id));
+      if (embedded.length > 0) await tx.insert(noteEmbeddings).values(embedded);
+      if (skipped.length > 0) await tx.insert(noteEmbeddingSkips).values(skipped);
     });
     this.o.vectors.invalidate(vaultId);
   }

@@ -3,7 +3,7 @@
  * provider's embedding protocol with scripted vectors.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { canEmbed, createEmbeddingModel, embeddingConfigOf, embeddingModelId, type EmbeddingConfig } from '../../src/ai/embedding';
+import { canEmbed, createEmbeddingModel, embeddingConfigOf, embeddingModelId, inputRefusal, type EmbeddingConfig } from '../../src/ai/embedding';
 import { AiError, aiErrorSentence } from '../../src/ai/errors';
 import type { AiProvider } from '../../src/db/schema';
 import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from './protocol-server';
@@ -159,5 +159,72 @@ describe.each(wires)('$provider embeddings over its wire protocol', (w) => {
       .catch((x: unknown) => x)) as AiError;
     expect(e.kind).toBe('timeout');
     await new Promise((r) => setTimeout(r, 400)); // the held reply is sent to a closed socket before verify
+  });
+});
+
+describe('which refusals are about the texts (a local server over the OpenAI-compatible protocol)', () => {
+  let server: ProtocolServer;
+  const model = () => createEmbeddingModel({ provider: 'openai_compatible', model: 'bge-m3', baseUrl: `${server.url}/v1` }, { policy: { ...FAST, maxRetries: 0 } });
+  /** The AiError the real client makes of the reply, and what inputRefusal says of it for a model never seen working and one known to work. */
+  const refused = async (reply: Reply) => {
+    server.script({ expect: 'POST /v1/embeddings', reply });
+    const e = (await model()
+      .embed({ texts: ['a', 'b'], purpose: 'document' })
+      .catch((x: unknown) => x)) as AiError;
+    expect(e).toBeInstanceOf(AiError);
+    return { e, fresh: inputRefusal(e, false), known: inputRefusal(e, true) };
+  };
+
+  beforeAll(async () => {
+    server = await startProtocolServer();
+  });
+  afterEach(() => server.verify());
+  afterAll(async () => server?.close());
+
+  it('a 400 or 422 saying the input is too long, and any 413, are about the texts, whoever sent them', async () => {
+    const tooLong = [
+      // OpenAI (and every server copying its wording)
+      { status: 400, json: openaiWire.error("This model's maximum context length is 8192 tokens, however you requested 9000 tokens (9000 in your prompt; 0 for the completion). Please reduce your prompt; or completion length.") },
+      // Ollama
+      { status: 400, json: openaiWire.error('the input length exceeds the context length', 'api_error') },
+      // llama.cpp's server
+      { status: 400, json: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } },
+      // vLLM: the message at the top, not under `error`
+      { status: 400, json: { object: 'error', message: "This model's maximum context length is 512 tokens. However, you requested 700 tokens in the input for embedding generation.", type: 'BadRequestError', code: 400 } },
+      // OpenAI's limit per request (a batch too big, not a text)
+      { status: 400, json: openaiWire.error('Requested 400000 tokens, max 300000 tokens per request') },
+      // text-embeddings-inference: a 413 with the error as a string
+      { status: 413, json: { error: 'Input validation error: `inputs` must have less than 512 tokens. Given: 700', error_type: 'Validation' } },
+      // a proxy refusing the body, without a word
+      { status: 413, raw: '<html>Request Entity Too Large</html>' },
+      { status: 422, json: { detail: 'input too long' } },
+    ] as const;
+    for (const reply of tooLong) expect(await refused(reply as Reply), JSON.stringify(reply)).toMatchObject({ fresh: 'too_long', known: 'too_long' });
+  });
+
+  it('the provider\'s words reach the sentence even when its body is not shaped like OpenAI\'s', async () => {
+    const { e } = await refused({ status: 400, json: { object: 'error', message: "This model's maximum context length is 512 tokens.", type: 'BadRequestError', code: 400 } });
+    expect(aiErrorSentence(e, 'en')).toContain('maximum context length is 512 tokens');
+    const tei = await refused({ status: 413, json: { error: 'Input validation error: `inputs` must have less than 512 tokens. Given: 700', error_type: 'Validation' } });
+    expect(aiErrorSentence(tei.e, 'en')).toContain('must have less than 512 tokens');
+  });
+
+  it('another 400 is about the texts only from a model known to work, and never when it names the model', async () => {
+    expect(await refused({ status: 400, json: openaiWire.error('Invalid request') })).toMatchObject({ fresh: undefined, known: 'unclear' });
+    expect(await refused({ status: 400, raw: 'Bad Request' })).toMatchObject({ fresh: undefined, known: 'unclear' });
+    for (const words of ['model "bge-x" not found, try pulling it first', 'The model `bge-x` does not exist', 'No models loaded. Please load a model first.', 'this model does not support embeddings', 'Invalid model name']) {
+      expect(await refused({ status: 400, json: openaiWire.error(words) }), words).toMatchObject({ fresh: undefined, known: undefined });
+    }
+  });
+
+  it('a wrong key, a 404, a rate limit and a 5xx are never about the texts', async () => {
+    const replies: Reply[] = [
+      { status: 401, json: openaiWire.error('Incorrect API key provided') },
+      { status: 404, json: openaiWire.error('model "bge-x" not found, try pulling it first') },
+      { status: 429, json: openaiWire.error('Too many tokens per minute', 'rate_limit_exceeded') },
+      // llama.cpp says so of an input longer than its batch, but a 5xx is retried as the server's trouble
+      { status: 500, json: { error: { code: 500, message: 'input is too large to process. increase the physical batch size', type: 'server_error' } } },
+    ];
+    for (const reply of replies) expect(await refused(reply), JSON.stringify(reply)).toMatchObject({ fresh: undefined, known: undefined });
   });
 });

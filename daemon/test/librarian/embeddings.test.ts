@@ -9,13 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddingModel } from '../../src/ai/embedding';
 import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
+import { chunkNote } from '../../src/librarian/chunks';
 import { Embedder } from '../../src/librarian/embedder';
 import { VectorCache } from '../../src/librarian/vectors';
 import { rows } from '../../src/search/search';
 import { VaultIndexer } from '../../src/vault/indexer';
 import { VaultService } from '../../src/vault/service';
 import { FakeWatcher } from '../../src/vault/watcher';
-import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../ai/protocol-server';
+import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply, type Step } from '../ai/protocol-server';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
 import { eventually, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
@@ -230,6 +231,218 @@ describe.each(testDatabaseTargets())('semantic search embedder on $kind', (targe
     embedder.kick(vaultId);
     await embedder.idle(vaultId);
     expect(await status()).toMatchObject({ enabled: false, model: null, chunks: 0 });
+  });
+});
+
+/** The characters a local model takes in these tests (its context, as a server sees it). */
+const LIMIT = 200;
+const LONG_FILES: Record<string, string> = {
+  'A curry.md': 'Curry with rice and pickles.\n',
+  'B method.md': `# Method\n\n${'Stir the curry slowly and taste it. '.repeat(9)}\n`,
+  'C 日記.md': `# 概要\n\n会議の短い概要。\n\n# 記録\n\n${'議事録の本文が続く。'.repeat(200)}\n`,
+  'D garden.md': 'Water the garden in the morning.\n',
+};
+/** A section refused whole and taken at half its length. */
+const E_LONG = `# Notes\n\n${'A long paragraph about the garden. '.repeat(8)}\n`;
+
+describe.each(testDatabaseTargets())('sections a local model refuses on $kind', (target) => {
+  let t: TestApp;
+  let server: ProtocolServer;
+  let vault: TempVault;
+  let vaultId: number;
+  let embedder: Embedder;
+  const seen: string[][] = [];
+
+  const reindex = async () => {
+    const indexer = new VaultIndexer({ db: t.database.db, vaultId, root: vault.root, filter: { fileExtensions: ['.md'], excludedFolders: [] }, watch: new FakeWatcher().watch });
+    await indexer.start();
+    await indexer.idle();
+    await indexer.stop();
+  };
+  const run = async () => {
+    embedder.kick(vaultId);
+    await embedder.idle(vaultId);
+  };
+  /** The chunk texts of a note as written now, by name: `C1` is the second section of "C 日記.md". */
+  const chunkTexts = (files: Record<string, string>) =>
+    new Map(Object.entries(files).flatMap(([path, body]) => chunkNote(path.replace(/\.md$/, ''), body).map((c) => [`${path[0]}${c.index}`, c] as const)));
+  /** What the server received, each text named by its chunk (and `/2`, `/4` when shortened). */
+  const named = (files: Record<string, string>) => {
+    const chunks = [...chunkTexts(files)];
+    return seen.map((list) =>
+      list.map((text) => {
+        const whole = chunks.find(([, c]) => c.text === text);
+        if (whole) return whole[0];
+        const part = chunks.find(([, c]) => c.text.startsWith(text));
+        return part ? `${part[0]}/${Math.round(part[1].text.length / text.length)}` : text;
+      }),
+    );
+  };
+  /** `n` calls of a local server that refuses, the way OpenAI words it, any call holding a text longer than `limit` characters. */
+  const limited = (n: number, limit = LIMIT): Step[] =>
+    Array.from({ length: n }, () => ({
+      expect: 'POST /v1/embeddings',
+      reply: (r: Received): Reply => {
+        const input: string[] = r.body.input;
+        seen.push(input);
+        const long = input.find((x) => x.length > limit);
+        if (long) return { status: 400, json: openaiWire.error(`This model's maximum context length is 512 tokens, however you requested ${long.length * 3} tokens (${long.length * 3} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.`) };
+        return { json: embeddingWire.openai(input.map(vectorOf), input.length * 10) };
+      },
+    }));
+  const stored = () =>
+    rows<{ path: string; chunk_index: number; heading: string | null; content_hash: string }>(
+      t.database.db,
+      sql`SELECT n.path, e.chunk_index, e.heading, e.content_hash FROM note_embeddings e JOIN notes n ON n.id = e.note_id WHERE e.vault_id = ${vaultId} ORDER BY n.path, e.chunk_index`,
+    );
+  const skips = () =>
+    rows<{ path: string; chunk_index: number; heading: string | null }>(
+      t.database.db,
+      sql`SELECT n.path, s.chunk_index, s.heading FROM note_embedding_skips s JOIN notes n ON n.id = s.note_id WHERE s.vault_id = ${vaultId} ORDER BY n.path, s.chunk_index`,
+    );
+  const status = async () => (await t.json('GET', api(`/librarian/embeddings?vault=${vaultId}`))).body;
+
+  beforeAll(async () => {
+    server = await startProtocolServer();
+    const database = await target.open();
+    const secrets = secretBox(randomBytes(32));
+    embedder = new Embedder({
+      db: database.db,
+      secrets,
+      log: () => undefined,
+      vectors: new VectorCache(database.db),
+      embeddings: (config) => createEmbeddingModel(config, { policy: FAST }),
+      batchSize: 8,
+      backoffMs: { base: 200, max: 400 },
+    });
+    t = await createTestApp(database, new MemoryCacheStore(), { secrets, embedder });
+    vault = await tempVault();
+    vaultId = await registerVaultRow(t.database.db, vault.root);
+    // One at a time: the embedder takes notes in id order, and a folder's listing order is the file system's.
+    for (const [path, text] of Object.entries(LONG_FILES)) {
+      await vault.write(path, text);
+      await reindex();
+    }
+    expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+    const local = await t.json('POST', api('/assistants'), { body: { name: 'Ollama', provider: 'openai_compatible', model: 'llama3.2', settings: { baseUrl: `${server.url}/v1` } } });
+    expect(local.status).toBe(201);
+    expect((await t.json('PATCH', api('/librarian'), { body: { semantic: { assistantId: local.body.id, model: 'bge-m3' } } })).status).toBe(200);
+  });
+  afterEach(() => {
+    seen.length = 0;
+    server.verify();
+  });
+  afterAll(async () => {
+    await embedder?.stop();
+    await t?.dispose();
+    await vault?.dispose();
+    await server?.close();
+  });
+
+  it('stores the others, a long section shortened, and skips and reports the one refused even shortened', async () => {
+    const chunks = chunkTexts(LONG_FILES);
+    expect([...chunks.keys()]).toEqual(['A0', 'B0', 'C0', 'C1', 'D0']);
+    expect(chunks.get('B0')!.text.length).toBeGreaterThan(LIMIT); // taken at half its length
+    expect(chunks.get('C1')!.text.length / 4).toBeGreaterThan(LIMIT); // refused even at a quarter
+    server.script(...limited(12));
+    expect((await t.json('PATCH', api('/librarian'), { body: { semantic: { enabled: true } } })).status).toBe(200);
+    await embedder.idle(vaultId);
+    // One call of the five, halved around the long ones; each refused alone is tried at 1/2 and 1/4.
+    expect(named(LONG_FILES)).toEqual([
+      ['A0', 'B0', 'C0', 'C1', 'D0'],
+      ['A0', 'B0', 'C0'],
+      ['A0', 'B0'],
+      ['A0'],
+      ['B0'],
+      ['B0/2'],
+      ['C0'],
+      ['C1', 'D0'],
+      ['C1'],
+      ['C1/2'],
+      ['C1/4'],
+      ['D0'],
+    ]);
+    // The shortened text is the section's start: its title, heading and first words.
+    expect(seen[5]![0]).toBe(chunks.get('B0')!.text.slice(0, Math.ceil(chunks.get('B0')!.text.length / 2)).trimEnd());
+    expect(seen[5]![0]).toMatch(/^B method › Method\n\nStir the curry/);
+
+    const list = await stored();
+    expect(list.map((r) => `${r.path}#${r.chunk_index}:${r.heading ?? ''}`)).toEqual(['A curry.md#0:', 'B method.md#0:Method', 'C 日記.md#0:概要', 'D garden.md#0:']);
+    // Stored under the whole section's hash: the next round keeps it instead of sending it again.
+    expect(list.find((r) => r.path === 'B method.md')!.content_hash).toBe(chunks.get('B0')!.hash);
+    expect(await skips()).toEqual([{ path: 'C 日記.md', chunk_index: 1, heading: '記録' }]);
+
+    const s = await status();
+    expect(s).toMatchObject({ enabled: true, model: 'openai_compatible:bge-m3', notes: 4, embeddedNotes: 4, chunks: 4, skippedSections: 1, running: false, lastError: null });
+    expect(s.lastSkipped).toMatchObject({ path: 'C 日記.md', heading: '記録' });
+    expect(s.lastSkipped.message).toBe('The section “記録” of C 日記.md is too long for the embedding model even shortened, so semantic search leaves it out (the word search still finds it); a model with a longer context would cover it.');
+    expect(Date.parse(s.lastSkipped.at)).not.toBeNaN();
+    expect((await t.json('PATCH', api('/preferences'), { body: { language: 'ja' } })).status).toBe(200);
+    expect((await status()).lastSkipped.message).toBe('C 日記.md のセクション「記録」は短くしても埋め込みモデルには長すぎるため、意味検索から外しました（語句での検索では見つかります）。コンテキストの長いモデルなら含められます。');
+    expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
+  });
+
+  it('the skipped section is not sent again on the next round, but is when its note changes', async () => {
+    await run(); // nothing scripted: any call fails verify()
+
+    // An edit elsewhere in the note sends the skipped section again with the changed one.
+    const edited = { ...LONG_FILES, 'C 日記.md': LONG_FILES['C 日記.md']!.replace('会議の短い概要。', '会議の新しい概要。') };
+    await vault.write('C 日記.md', edited['C 日記.md']!);
+    await reindex();
+    server.script(...limited(5));
+    await run();
+    expect(named(edited)).toEqual([['C0', 'C1'], ['C0'], ['C1'], ['C1/2'], ['C1/4']]);
+    expect(await skips()).toEqual([{ path: 'C 日記.md', chunk_index: 1, heading: '記録' }]);
+    expect(await status()).toMatchObject({ embeddedNotes: 4, chunks: 4, skippedSections: 1 });
+    server.verify();
+    seen.length = 0;
+
+    // Shortened by its author, the section fits: embedded, and nothing is reported any more.
+    const short = { ...edited, 'C 日記.md': '# 概要\n\n会議の新しい概要。\n\n# 記録\n\n議事録は短くまとめた。\n' };
+    await vault.write('C 日記.md', short['C 日記.md']!);
+    await reindex();
+    server.script(...limited(1));
+    await run();
+    expect(named(short)).toEqual([['C1']]);
+    expect(await skips()).toEqual([]);
+    expect(await status()).toMatchObject({ embeddedNotes: 4, chunks: 5, skippedSections: 0, lastSkipped: null, lastError: null });
+  });
+
+  it('a wrong key or a wrong model name still stops the run: nothing is halved, shortened or skipped', async () => {
+    await vault.write('E long.md', E_LONG);
+    await reindex();
+    server.script({ expect: 'POST /v1/embeddings', reply: { status: 401, json: openaiWire.error('Incorrect API key provided') } });
+    await run();
+    expect(await status()).toMatchObject({ notes: 5, embeddedNotes: 4, skippedSections: 0, running: false, lastError: { code: 'unauthorized' } });
+    server.verify();
+
+    // The model has worked (vectors are stored), but a 400 naming the model is about the settings.
+    server.script({ expect: 'POST /v1/embeddings', reply: { status: 400, json: openaiWire.error('model "bge-m3" not found, try pulling it first') } });
+    await run();
+    const failed = await status();
+    expect(failed).toMatchObject({ notes: 5, embeddedNotes: 4, skippedSections: 0, lastError: { code: 'bad_request' } });
+    expect(failed.lastError.message).toContain('not found, try pulling it first');
+    expect(await skips()).toEqual([]);
+  });
+
+  it('saving the settings tries a skipped section again: a local server whose context was raised keeps its model name', async () => {
+    const files = { 'E long.md': E_LONG, 'F 長い.md': `${'長い段落。'.repeat(400)}\n` };
+    await vault.write('F 長い.md', files['F 長い.md']);
+    await reindex();
+    server.script(...limited(6));
+    await run();
+    expect(named(files)).toEqual([['E0', 'F0'], ['E0'], ['E0/2'], ['F0'], ['F0/2'], ['F0/4']]);
+    expect(await status()).toMatchObject({ notes: 6, embeddedNotes: 6, skippedSections: 1, lastError: null, lastSkipped: { path: 'F 長い.md', heading: null } });
+    expect((await status()).lastSkipped.message).toMatch(/^The opening section of F 長い\.md is too long/);
+    server.verify();
+    seen.length = 0;
+
+    // The server now takes 2,000 characters; the same model name, saved again.
+    server.script(...limited(1, 2_000));
+    expect((await t.json('PATCH', api('/librarian'), { body: { semantic: { model: 'bge-m3' } } })).status).toBe(200);
+    await embedder.idle(vaultId);
+    expect(named(files)).toEqual([['F0']]);
+    expect(await status()).toMatchObject({ notes: 6, embeddedNotes: 6, chunks: 7, skippedSections: 0, lastSkipped: null });
   });
 });
 

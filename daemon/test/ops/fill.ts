@@ -48,6 +48,10 @@ export async function fillEveryTable(db: Db): Promise<void> {
       await run(`INSERT INTO note_embeddings (vault_id, note_id, chunk_index, heading, content_hash, source_hash, model, dimensions, vector)
                  VALUES (${f.obsidianId}, ${note?.id}, 0, '見出し', 'c0ffee', 'beef', 'openai:text-embedding-3-small@2', 2, decode('0000803f000020c0', 'hex'))`);
     }
+    if (await exists(db, 'note_embedding_skips')) {
+      await run(`INSERT INTO note_embedding_skips (vault_id, note_id, chunk_index, heading, content_hash, source_hash, model)
+                 VALUES (${f.obsidianId}, ${note?.id}, 1, NULL, 'decaf', 'beef', 'openai:text-embedding-3-small@2')`);
+    }
   }
   if (await exists(db, 'vault_index_errors')) {
     await run(`INSERT INTO vault_index_errors (vault_id, path, severity, message) VALUES (${f.obsidianId}, '壊れた.md', 'error', 'YAML: 行 3')`);

@@ -10,7 +10,7 @@ export const DESIGN_TABLES = [
 ];
 
 /** Tables added beyond the design. Vault index (issue 3): drizzle/0005_vault_index.sql, tested by the vault suite. */
-export const OTHER_TABLES = ['notes', 'note_links', 'vault_index_errors', 'note_embeddings'];
+export const OTHER_TABLES = ['notes', 'note_links', 'vault_index_errors', 'note_embeddings', 'note_embedding_skips'];
 
 export interface Fixture {
   userId: number;

@@ -63,7 +63,8 @@ export const librarianSettingsSchema: z.ZodMiniType<LibrarianSettingsView> = z.o
 });
 
 /** The background embedding's progress (GET /librarian/embeddings), as the settings show it. */
-export type EmbeddingStatusView = Pick<EmbeddingStatus, 'enabled' | 'model' | 'notes' | 'embeddedNotes' | 'chunks' | 'running'> & {
+export type EmbeddingStatusView = Pick<EmbeddingStatus, 'enabled' | 'model' | 'notes' | 'embeddedNotes' | 'chunks' | 'skippedSections' | 'running'> & {
+  lastSkipped: { message: string } | null;
   lastError: { message: string } | null;
 };
 export const embeddingStatusSchema: z.ZodMiniType<EmbeddingStatusView> = z.object({
@@ -72,6 +73,8 @@ export const embeddingStatusSchema: z.ZodMiniType<EmbeddingStatusView> = z.objec
   notes: z.number(),
   embeddedNotes: z.number(),
   chunks: z.number(),
+  skippedSections: z.number(),
+  lastSkipped: z.nullable(z.object({ message: z.string() })),
   running: z.boolean(),
   lastError: z.nullable(z.object({ message: z.string() })),
 });

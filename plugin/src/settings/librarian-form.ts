@@ -18,6 +18,13 @@ export function embeddingProgress(status: EmbeddingStatusView, t: Translate): st
   return t(status.running ? 'lib.semantic.progress.running' : 'lib.semantic.progress', vars);
 }
 
+/** The sections the model refused (too long for its context), naming the last one's note; null when none. */
+export function embeddingSkipped(status: EmbeddingStatusView, t: Translate): string | null {
+  if (!status.enabled || status.model === null || !status.lastSkipped || status.skippedSections === 0) return null;
+  // The daemon's sentence already says it all for one section.
+  return status.skippedSections === 1 ? status.lastSkipped.message : t('lib.semantic.skipped', { count: status.skippedSections, message: status.lastSkipped.message });
+}
+
 /** A whole number from `min` to `max`, or null. */
 export function parseWhole(text: string, min: number, max: number): number | null {
   if (!/^\s*\d+\s*$/.test(text)) return null;

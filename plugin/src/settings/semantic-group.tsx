@@ -6,7 +6,7 @@ import type { EmbeddingStatusView, LibrarianSettingsView } from '../daemon/libra
 import type { Translate } from '../i18n';
 import { daemonClient } from '../views/librarian/daemon';
 import { Field } from './assistant-modal';
-import { canEmbed, embeddingProgress } from './librarian-form';
+import { canEmbed, embeddingProgress, embeddingSkipped } from './librarian-form';
 
 /** How often the embedding progress is read while semantic search is on and the settings are open. */
 export const EMBEDDING_STATUS_MS = 5_000;
@@ -19,7 +19,7 @@ export interface SemanticGroupProps {
   save: (patch: LibrarianSettingsPatch) => Promise<void>;
 }
 
-/** Semantic search's switch, assistant and model, and the background embedding's progress and last error. */
+/** Semantic search's switch, assistant and model, and the background embedding's progress, skipped sections and last error. */
 export function SemanticGroup({ monitor, t, settings, assistants, save }: SemanticGroupProps) {
   const semantic = settings.semantic;
   const [model, setModel] = useState<string | null>(null);
@@ -45,6 +45,7 @@ export function SemanticGroup({ monitor, t, settings, assistants, save }: Semant
   }, [monitor, semantic.enabled, semantic.assistantId, semantic.model]);
 
   const progress = status && embeddingProgress(status, t);
+  const skipped = status && embeddingSkipped(status, t);
   return (
     <div class="hisho-lib-semantic-group" data-enabled={String(semantic.enabled)}>
       <h4 class="hisho-lib-semantic-heading">{t('lib.semantic.heading')}</h4>
@@ -90,6 +91,7 @@ export function SemanticGroup({ monitor, t, settings, assistants, save }: Semant
           {progress}
         </p>
       )}
+      {skipped && <p class="hisho-lib-semantic-status hisho-lib-semantic-skipped">{skipped}</p>}
       {status?.lastError && (
         <p class="hisho-lib-semantic-status hisho-error hisho-lib-semantic-error">{t('lib.semantic.last-error', { message: status.lastError.message })}</p>
       )}

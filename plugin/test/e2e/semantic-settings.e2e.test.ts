@@ -3,10 +3,13 @@
  * plugin's real code runs in Chromium, and a local server speaking the OpenAI embeddings protocol
  * answers scripted vectors. An Anthropic assistant cannot be chosen, a local server without a model
  * name is refused with the daemon's sentence, then with one the notes are embedded in the
- * background and the progress line counts them; turning it off hides the line.
+ * background and the progress line counts them; a section the model refuses even shortened is
+ * named under it; turning it off hides the lines.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../../../daemon/test/ai/protocol-server';
+import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../../../daemon/test/ai/protocol-server';
 import { format } from '../../../shared/i18n';
 import { en } from '../../../shared/i18n/en';
 import { daemonApi, startDaemon, waitForVaultIndexed, type RunningDaemon } from './daemon-process';
@@ -27,7 +30,7 @@ function h(): Harness {
 const api = <T>(method: string, path: string, body?: unknown) => daemonApi<T>(daemon, method, path, body);
 
 type Semantic = { enabled: boolean; assistantId: number | null; model: string | null };
-type Status = { notes: number; embeddedNotes: number; chunks: number; running: boolean };
+type Status = { notes: number; embeddedNotes: number; chunks: number; skippedSections: number; running: boolean };
 
 beforeAll(async () => {
   if (!enabled) return;
@@ -102,11 +105,22 @@ describe.skipIf(!enabled)('semantic search in the librarian settings', () => {
     const expected = format(en['lib.semantic.progress'], { done: status.notes, total: status.notes, chunks: status.chunks });
     await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toBe(expected);
     expect(await group.locator('.hisho-lib-semantic-error').count()).toBe(0);
+
+    // A new note whose section the local model refuses whole, at a half and at a quarter: skipped, and named.
+    const tooLong: Reply = { status: 400, json: openaiWire.error("This model's maximum context length is 512 tokens, however you requested 2000 tokens. Please reduce your prompt.") };
+    provider?.script(...[1, 2, 3].map(() => ({ expect: 'POST /v1/embeddings', reply: tooLong })));
+    await writeFile(join(vault!.path, 'Long notes.md'), `# Long notes\n\n${'A very long paragraph about the roadmap and the budget. '.repeat(40)}\n`, 'utf8');
+    await expect.poll(async () => (await api<Status>('GET', '/librarian/embeddings')).skippedSections, { timeout: 20_000 }).toBe(1);
+    expect(await api<Status>('GET', '/librarian/embeddings')).toMatchObject({ notes: vault!.notes + 1, embeddedNotes: vault!.notes + 1, chunks: status.chunks });
+    const skipped = group.locator('.hisho-lib-semantic-skipped');
+    await expect.poll(() => skipped.textContent(), { timeout: 15_000 }).toBe(format(en['librarian.semantic.skipped'], { heading: 'Long notes', path: 'Long notes.md' }));
+    expect(await group.locator('.hisho-lib-semantic-error').count()).toBe(0);
     await h().screenshot('librarian-semantic-settings');
 
     await group.locator('#hisho-lib-semantic-input').click();
     await expect.poll(() => group.getAttribute('data-enabled')).toBe('false');
     expect(await progress.count()).toBe(0);
+    expect(await skipped.count()).toBe(0);
     expect((await api<{ semantic: Semantic }>('GET', '/librarian')).semantic).toMatchObject({ enabled: false, model: 'bge-m3' });
   });
 });

@@ -7,7 +7,7 @@
  * question is stored, then the answer when the stream ends — complete, or incomplete with the
  * reason when a provider error or a cancel cut it off. Nothing half-written is stored as complete.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { z } from 'zod';
@@ -24,6 +24,7 @@ import { aiAssistants, librarianAssistant, obsidianIntegrationSettings } from '.
 import { checkCitations, linkTargetsOf } from '../../librarian/citations';
 import { conversationVault, findLibrarianConversation, librarianMessages, librarianMessageToApi, listLibrarianConversations, startTurn, storeAnswer } from '../../librarian/conversation';
 import { librarianSystemPrompt, questionWithPassages } from '../../librarian/prompt';
+import { embeddingCounts, skippedSentence } from '../../librarian/embedding-status';
 import { retrieveHybrid, semanticOutcomeToApi, semanticSource } from '../../librarian/semantic';
 import { semanticProblemMessage, semanticState, semanticToApi } from '../../librarian/semantic-settings';
 import { ensureLibrarian, librarianState, message, problemMessage, readKnowledgeCategories, readStrategies, settingsToApi, type LibrarianState } from '../../librarian/settings';
@@ -46,7 +47,6 @@ import {
   type ToolCall,
 } from '../../librarian/tools';
 import { findNote, resolveVault } from '../../search/graph';
-import { rows } from '../../search/search';
 import type { AppDeps } from '../app';
 import { ApiError } from '../errors';
 import { register, type AppEnv } from '../route';
@@ -149,21 +149,18 @@ export function librarianRoutes(deps: AppDeps, vectors: VectorCache) {
     const row = await ensureLibrarian(db, language);
     const state = await semanticState(db, secrets, row);
     const model = row.embeddingEnabled && state.modelId ? state.modelId : null;
-    const [counts] = await rows<{ notes: number | string; embedded: number | string; chunks: number | string }>(
-      db,
-      sql`SELECT (SELECT count(*) FROM notes WHERE vault_id = ${vault.id}) AS notes,
-                 (SELECT count(*) FROM notes n WHERE n.vault_id = ${vault.id} AND EXISTS (SELECT 1 FROM note_embeddings e WHERE e.note_id = n.id AND e.model = ${model} AND e.source_hash = md5(n.path || n.content_hash))) AS embedded,
-                 (SELECT count(*) FROM note_embeddings WHERE vault_id = ${vault.id} AND model = ${model}) AS chunks`,
-    );
+    const counts = await embeddingCounts(db, vault.id, model);
     const status = deps.embedder?.status(vault.id);
     const last = status?.lastError;
     return {
       vault: vault.id,
       enabled: row.embeddingEnabled,
       model,
-      notes: Number(counts?.notes ?? 0),
-      embeddedNotes: Number(counts?.embedded ?? 0),
-      chunks: Number(counts?.chunks ?? 0),
+      notes: counts.notes,
+      embeddedNotes: counts.embeddedNotes,
+      chunks: counts.chunks,
+      skippedSections: counts.skippedSections,
+      lastSkipped: counts.lastSkipped && { ...counts.lastSkipped, message: skippedSentence(counts.lastSkipped, language), at: counts.lastSkipped.at.toISOString() },
       running: status?.running ?? false,
       tokens: status?.tokens ?? 0,
       lastError: last ? { code: last.error.kind, message: aiErrorSentence(last.error, language), at: last.at.toISOString() } : null,
