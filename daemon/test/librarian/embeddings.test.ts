@@ -20,7 +20,7 @@ import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, ty
 import { createTestApp, type TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
 import { eventually, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
-import { api, VAULT_FILES } from './helpers';
+import { api, embedderApp, VAULT_FILES } from './helpers';
 
 // A long timeout: the protocol server shares the event loop with PGlite, and a held reply must not time out on a busy machine.
 const FAST = { timeoutMs: 10_000, maxRetries: 0, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 };
@@ -67,18 +67,7 @@ describe.each(testDatabaseTargets())('semantic search embedder on $kind', (targe
 
   beforeAll(async () => {
     server = await startProtocolServer();
-    const database = await target.open();
-    const secrets = secretBox(randomBytes(32));
-    embedder = new Embedder({
-      db: database.db,
-      secrets,
-      log: () => undefined,
-      vectors: new VectorCache(database.db),
-      embeddings: (config) => createEmbeddingModel(config, { policy: FAST }),
-      batchSize: 4,
-      backoffMs: { base: 200, max: 400 },
-    });
-    t = await createTestApp(database, new MemoryCacheStore(), { secrets, embedder });
+    ({ t, embedder } = await embedderApp(await target.open(), { policy: FAST, batchSize: 4, backoffMs: { base: 200, max: 400 } }));
     vault = await tempVault(VAULT_FILES);
     vaultId = await registerVaultRow(t.database.db, vault.root);
     await reindex();
@@ -304,18 +293,7 @@ describe.each(testDatabaseTargets())('sections a local model refuses on $kind', 
 
   beforeAll(async () => {
     server = await startProtocolServer();
-    const database = await target.open();
-    const secrets = secretBox(randomBytes(32));
-    embedder = new Embedder({
-      db: database.db,
-      secrets,
-      log: () => undefined,
-      vectors: new VectorCache(database.db),
-      embeddings: (config) => createEmbeddingModel(config, { policy: FAST }),
-      batchSize: 8,
-      backoffMs: { base: 200, max: 400 },
-    });
-    t = await createTestApp(database, new MemoryCacheStore(), { secrets, embedder });
+    ({ t, embedder } = await embedderApp(await target.open(), { policy: FAST, batchSize: 8, backoffMs: { base: 200, max: 400 } }));
     vault = await tempVault();
     vaultId = await registerVaultRow(t.database.db, vault.root);
     // One at a time: the embedder takes notes in id order, and a folder's listing order is the file system's.

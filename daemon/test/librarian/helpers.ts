@@ -7,12 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { API_PREFIX } from '../../../shared/contracts';
 import { askEventSchemas } from '../../../shared/contracts/librarian';
+import { createEmbeddingModel } from '../../src/ai/embedding';
+import type { CallPolicy } from '../../src/ai/retry';
 import { secretBox } from '../../src/ai/secrets';
 import { MemoryCacheStore } from '../../src/cache/memory';
 import type { obsidianIntegrationSettings } from '../../src/db/schema';
+import { Embedder, type EmbedderOptions } from '../../src/librarian/embedder';
+import { VectorCache } from '../../src/librarian/vectors';
 import { ScriptedModel } from '../ai/scripted-model';
 import { createTestApp, type TestApp } from '../helpers/app';
-import type { TestDatabaseTarget } from '../helpers/databases';
+import type { TestDatabase, TestDatabaseTarget } from '../helpers/databases';
 import { indexOnce, registerVaultRow, tempVault, type TempVault } from '../vault/helpers';
 
 export const api = (path: string) => `${API_PREFIX}${path}`;
@@ -104,4 +108,26 @@ export async function ask(t: TestApp, body: Record<string, unknown>): Promise<{ 
   if (res.headers.get('content-type')?.startsWith('text/event-stream')) return { status: res.status, events: parseAskEvents(await res.text()) };
   const json = (await res.json()) as { error: { code: string; message: string } };
   return { status: res.status, events: [], error: json.error };
+}
+
+/**
+ * The app with the daemon's real Embedder over `database` (a key box of its own), for the semantic
+ * search tests; the embedding models call the providers (the tests' protocol server) under `policy`.
+ */
+export async function embedderApp(
+  database: TestDatabase,
+  options: Partial<Pick<EmbedderOptions, 'batchSize' | 'backoffMs'>> & { policy?: Partial<CallPolicy> } = {},
+): Promise<{ t: TestApp; embedder: Embedder }> {
+  const { policy, ...tuning } = options;
+  const secrets = secretBox(randomBytes(32));
+  const embedder = new Embedder({
+    db: database.db,
+    secrets,
+    log: () => undefined,
+    vectors: new VectorCache(database.db),
+    embeddings: (config) => createEmbeddingModel(config, { policy: policy ?? {} }),
+    ...tuning,
+  });
+  const t = await createTestApp(database, new MemoryCacheStore(), { secrets, embedder });
+  return { t, embedder };
 }

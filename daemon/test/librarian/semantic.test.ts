@@ -2,18 +2,13 @@
  * Hybrid retrieval through the API: the real embedder and the real question embedding against the
  * protocol server's scripted vectors, over a real index (PGlite, and PostgreSQL when configured).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddingModel } from '../../src/ai/embedding';
-import { secretBox } from '../../src/ai/secrets';
-import { MemoryCacheStore } from '../../src/cache/memory';
 import { Embedder } from '../../src/librarian/embedder';
 import { retrievePassages } from '../../src/librarian/retrieve';
-import { VectorCache } from '../../src/librarian/vectors';
 import { embeddingWire, openaiWire, startProtocolServer, type ProtocolServer, type Received, type Reply } from '../ai/protocol-server';
-import { createTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { testDatabaseTargets } from '../helpers/databases';
-import { api, indexVault, VAULT_FILES } from './helpers';
+import { api, embedderApp, indexVault, VAULT_FILES } from './helpers';
 import type { TempVault } from '../vault/helpers';
 
 const FILES: Record<string, string> = {
@@ -55,10 +50,7 @@ describe.each(testDatabaseTargets())('hybrid retrieval on $kind', (target) => {
 
   beforeAll(async () => {
     server = await startProtocolServer();
-    const database = await target.open();
-    const secrets = secretBox(randomBytes(32));
-    embedder = new Embedder({ db: database.db, secrets, log: () => undefined, vectors: new VectorCache(database.db), embeddings: (c) => createEmbeddingModel(c, { policy: { maxRetries: 0 } }) });
-    t = await createTestApp(database, new MemoryCacheStore(), { secrets, embedder });
+    ({ t, embedder } = await embedderApp(await target.open(), { policy: { maxRetries: 0 } }));
     ({ vault, vaultId } = await indexVault(t, FILES));
     expect((await t.json('PATCH', api('/preferences'), { body: { language: 'en' } })).status).toBe(200);
   });
