@@ -11,6 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { procMemory, sleep } from './stats';
 import type { IndexProgress } from '../shared/contracts/vaults';
+import { DAEMON_NODE_FLAGS } from '../daemon/src/service/node-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -75,7 +76,8 @@ export class DaemonProcess {
     delete childEnv.HISHO_VAULT;
     if (env.databaseUrl) childEnv.DATABASE_URL = env.databaseUrl;
     Object.assign(childEnv, extraEnv);
-    const child = spawn(process.execPath, ['bin/hisho.mjs', 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With the flags every launcher gives the daemon (daemon/src/service/node-flags.ts): the benchmark measures what users run.
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, 'bin/hisho.mjs', 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr!.on('data', (d: Buffer) => {

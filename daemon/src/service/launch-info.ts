@@ -5,6 +5,7 @@ import { launchInfoSchema, type LaunchInfo } from '../../../shared/launch';
 import { HOME_FILES } from '../../../shared/paths';
 import { packageRoot } from '../package-root';
 import { VERSION } from '../version';
+import { DAEMON_NODE_FLAGS } from './node-flags';
 
 /**
  * How this very process was started, as `node ...args` (without the command): the absolute path
@@ -17,7 +18,7 @@ export function currentLaunch(
   const script = proc.argv[1] ? (isAbsolute(proc.argv[1]) ? proc.argv[1] : resolve(proc.argv[1])) : join(root, 'bin', 'hisho.mjs');
   const bin = join(root, 'bin', 'hisho.mjs');
   const fromBundle = /(?:[\\/]bin[\\/]hisho\.mjs|[\\/]dist[\\/]hisho\.mjs)$/.test(script) || /[\\/]\.bin[\\/]hisho$/.test(script);
-  if (fromBundle && existsSync(bin)) return { node: proc.execPath, args: [bin], cwd: root };
+  if (fromBundle && existsSync(bin)) return { node: proc.execPath, args: [...DAEMON_NODE_FLAGS, bin], cwd: root };
   // Running from source (tsx) or a test: keep the loader flags, drop inspector/eval flags.
   const flags = proc.execArgv.filter((a, i, all) => !/^--(inspect|eval|print|test)/.test(a) && !/^-[ep]$/.test(a) && !(i > 0 && /^-[ep]$/.test(all[i - 1] ?? '')));
   return { node: proc.execPath, args: [...flags, script], cwd: root };

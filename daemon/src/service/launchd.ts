@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { xml } from './escape';
 import type { ServiceContext, ServiceManifest, ServicePlan } from './types';
+import { DAEMON_NODE_FLAGS } from './node-flags';
 
 export const LAUNCHD_LABEL = 'hisho.daemon';
 
@@ -32,7 +33,7 @@ export function launchdPlist(ctx: ServiceContext): string {
     `\t${s(LAUNCHD_LABEL)}`,
     '\t<key>ProgramArguments</key>',
     '\t<array>',
-    ...[ctx.paths.node, ctx.paths.entry, 'serve'].map((a) => `\t\t${s(a)}`),
+    ...[ctx.paths.node, ...DAEMON_NODE_FLAGS, ctx.paths.entry, 'serve'].map((a) => `\t\t${s(a)}`),
     '\t</array>',
     '\t<key>EnvironmentVariables</key>',
     '\t<dict>',

@@ -15,6 +15,7 @@ import {
   windowsStatusCommand,
   windowsUninstall,
 } from './windows';
+import { DAEMON_NODE_FLAGS } from './node-flags';
 
 export function pathsFor(platform: string) {
   return platform === 'win32' ? win32 : posix;
@@ -69,7 +70,7 @@ export function manifestText(manifest: ServiceManifest): string {
 export function launchInfoText(ctx: ServiceContext): string {
   const info: LaunchInfo = {
     node: ctx.paths.node,
-    args: [ctx.paths.entry],
+    args: [...DAEMON_NODE_FLAGS, ctx.paths.entry],
     cwd: pathsFor(ctx.platform).dirname(pathsFor(ctx.platform).dirname(ctx.paths.entry)),
     version: ctx.version,
     writtenBy: 'service install',

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { systemdEnvironment, systemdWord } from './escape';
 import type { ServiceContext, ServiceManifest, ServicePlan } from './types';
+import { DAEMON_NODE_FLAGS } from './node-flags';
 
 export const SYSTEMD_UNIT = 'hisho.service';
 
@@ -26,7 +27,7 @@ export function systemdUnit(ctx: ServiceContext): string {
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${[ctx.paths.node, ctx.paths.entry, 'serve'].map(systemdWord).join(' ')}`,
+    `ExecStart=${[ctx.paths.node, ...DAEMON_NODE_FLAGS, ctx.paths.entry, 'serve'].map(systemdWord).join(' ')}`,
     ...env,
     'Restart=on-failure',
     'RestartSec=5s',

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { win32 } from 'node:path';
 import { vbsString, windowsArg, windowsCommandLine, xml } from './escape';
 import type { ServiceContext, ServiceManifest, ServicePlan, Step } from './types';
+import { DAEMON_NODE_FLAGS } from './node-flags';
 
 export const WINDOWS_SERVICE_ID = 'hisho';
 export const RUN_KEY = 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run';
@@ -40,6 +41,7 @@ export function winswXml(ctx: ServiceContext): string {
     '  <name>Hisho</name>',
     '  <description>Hisho (秘書) daemon for Obsidian: keeps the vault index and the AI assistants running.</description>',
     `  <executable>${xml(ctx.paths.node)}</executable>`,
+    ...DAEMON_NODE_FLAGS.map((f) => `  <argument>${xml(f)}</argument>`),
     // Quoted here when it has spaces: WinSW joins <argument>s into one command line.
     `  <argument>${xml(windowsArg(ctx.paths.entry))}</argument>`,
     '  <argument>serve</argument>',
@@ -82,7 +84,7 @@ export const WINSW_EXE_CONFIG = [
  */
 export function logonLauncherVbs(ctx: ServiceContext): string {
   const files = windowsFiles(ctx);
-  const command = windowsCommandLine([ctx.paths.node, ctx.paths.entry, 'serve']);
+  const command = windowsCommandLine([ctx.paths.node, ...DAEMON_NODE_FLAGS, ctx.paths.entry, 'serve']);
   return [
     "' Hisho (秘書) daemon for Obsidian: started at logon without a window, restarted when it fails.",
     "' Written by `hisho service install`; removed by `hisho service uninstall`.",

@@ -21,6 +21,7 @@ describe('service definitions, whole', () => {
         <name>Hisho</name>
         <description>Hisho (秘書) daemon for Obsidian: keeps the vault index and the AI assistants running.</description>
         <executable>C:\\Program Files\\nodejs\\node.exe</executable>
+        <argument>--max-semi-space-size=4</argument>
         <argument>&quot;C:\\Users\\山田 太郎\\AppData\\Roaming\\npm\\node_modules\\hisho\\bin\\hisho.mjs&quot;</argument>
         <argument>serve</argument>
         <workingdirectory>C:\\Users\\山田 太郎\\AppData\\Roaming\\Hisho</workingdirectory>
@@ -58,7 +59,7 @@ describe('service definitions, whole', () => {
       env("HISHO_LOG_DIR") = "D:\\ログ ""main"""
       env("HISHO_PORT") = "48766"
       stopFile = "C:\\Users\\山田 太郎\\AppData\\Roaming\\Hisho\\service\\stop"
-      command = """C:\\Program Files\\nodejs\\node.exe"" ""C:\\Users\\山田 太郎\\AppData\\Roaming\\npm\\node_modules\\hisho\\bin\\hisho.mjs"" serve"
+      command = """C:\\Program Files\\nodejs\\node.exe"" --max-semi-space-size=4 ""C:\\Users\\山田 太郎\\AppData\\Roaming\\npm\\node_modules\\hisho\\bin\\hisho.mjs"" serve"
       If fso.FileExists(stopFile) Then fso.DeleteFile stopFile, True
       delay = 5
       Do
@@ -88,6 +89,7 @@ describe('service definitions, whole', () => {
       	<key>ProgramArguments</key>
       	<array>
       		<string>/opt/homebrew/bin/node</string>
+      		<string>--max-semi-space-size=4</string>
       		<string>/Users/山田 太郎/hisho &amp; co/bin/hisho.mjs</string>
       		<string>serve</string>
       	</array>
@@ -133,7 +135,7 @@ describe('service definitions, whole', () => {
 
       [Service]
       Type=simple
-      ExecStart="/usr/bin/node" "/home/山田 太郎/src/hisho 100%% \\"$$HOME\\"/bin/hisho.mjs" "serve"
+      ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/home/山田 太郎/src/hisho 100%% \\"$$HOME\\"/bin/hisho.mjs" "serve"
       Environment="HISHO_HOME=/home/山田 太郎/.config/hisho"
       Environment="REDIS_URL=redis://:pa$$%%w0rd@127.0.0.1:6379"
       Restart=on-failure
@@ -379,7 +381,7 @@ describe('dry-run output', () => {
            | 
            | [Service]
            | Type=simple
-           | ExecStart="/usr/bin/node" "/home/山田 太郎/src/hisho 100%% \\"$$HOME\\"/bin/hisho.mjs" "serve"
+           | ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/home/山田 太郎/src/hisho 100%% \\"$$HOME\\"/bin/hisho.mjs" "serve"
            | Environment="HISHO_HOME=/home/山田 太郎/.config/hisho"
            | Environment="REDIS_URL=redis://:***@127.0.0.1:6379"
            | Restart=on-failure
@@ -397,6 +399,7 @@ describe('dry-run output', () => {
            | {
            |   "node": "/usr/bin/node",
            |   "args": [
+           |     "--max-semi-space-size=4",
            |     "/home/山田 太郎/src/hisho 100% \\"$HOME\\"/bin/hisho.mjs"
            |   ],
            |   "cwd": "/home/山田 太郎/src/hisho 100% \\"$HOME\\"",
@@ -449,7 +452,7 @@ describe('dry-run output', () => {
            | env("HISHO_LOG_DIR") = "D:\\ログ ""main"""
            | env("HISHO_PORT") = "48766"
            | stopFile = "C:\\Users\\山田 太郎\\AppData\\Roaming\\Hisho\\service\\stop"
-           | command = """C:\\Program Files\\nodejs\\node.exe"" ""C:\\Users\\山田 太郎\\AppData\\Roaming\\npm\\node_modules\\hisho\\bin\\hisho.mjs"" serve"
+           | command = """C:\\Program Files\\nodejs\\node.exe"" --max-semi-space-size=4 ""C:\\Users\\山田 太郎\\AppData\\Roaming\\npm\\node_modules\\hisho\\bin\\hisho.mjs"" serve"
            | If fso.FileExists(stopFile) Then fso.DeleteFile stopFile, True
            | delay = 5
            | Do
@@ -469,6 +472,7 @@ describe('dry-run output', () => {
            | {
            |   "node": "C:\\\\Program Files\\\\nodejs\\\\node.exe",
            |   "args": [
+           |     "--max-semi-space-size=4",
            |     "C:\\\\Users\\\\山田 太郎\\\\AppData\\\\Roaming\\\\npm\\\\node_modules\\\\hisho\\\\bin\\\\hisho.mjs"
            |   ],
            |   "cwd": "C:\\\\Users\\\\山田 太郎\\\\AppData\\\\Roaming\\\\npm\\\\node_modules\\\\hisho",

@@ -50,11 +50,11 @@ describe('the service executor and CLI, against a temporary folder', () => {
     const runner = scriptedRunner(INSTALL);
     expect(await runService('install', {}, { config, context: ctx, runner, ...io })).toBe(0);
     expect(runner.left()).toBe(0);
-    expect(await readFile(unit, 'utf8')).toContain('ExecStart="/usr/bin/node" "/opt/hisho/bin/hisho.mjs" "serve"');
+    expect(await readFile(unit, 'utf8')).toContain('ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/opt/hisho/bin/hisho.mjs" "serve"');
     expect((await stat(unit)).mode & 0o777).toBe(0o600);
     const manifest = JSON.parse(await readFile(join(config.home, 'service.json'), 'utf8')) as { files: string[] };
     expect(manifest.files).toEqual([unit]);
-    expect(JSON.parse(await readFile(join(config.home, 'launch.json'), 'utf8'))).toMatchObject({ node: '/usr/bin/node', args: ['/opt/hisho/bin/hisho.mjs'], writtenBy: 'service install' });
+    expect(JSON.parse(await readFile(join(config.home, 'launch.json'), 'utf8'))).toMatchObject({ node: '/usr/bin/node', args: ['--max-semi-space-size=4', '/opt/hisho/bin/hisho.mjs'], writtenBy: 'service install' });
     expect(out).toContain('Installed a systemd user service');
 
     // Status: the service manager and the daemon (no discovery file: not running), and the logs.
