@@ -80,7 +80,7 @@ export default class HishoPlugin extends Plugin {
     registerPlanCommands(this, this.i18n, planNotes, (key) => this.openView(key));
     registerDiscussionCommand(this, this.i18n, discussionRequests, () => this.openView('discussions'));
     registerNoteCommands(this, { monitor: this.monitor, i18n: this.i18n, vault: registration.vaultParam, askAbout: (path) => this.askAbout(path), openSettings });
-    this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor));
+    this.addSettingTab(new HishoSettingTab(this.app, this, this, this.i18n, this.monitor, registration.vaultParam));
   }
 
   override onunload(): void {

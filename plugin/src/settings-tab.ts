@@ -37,6 +37,8 @@ export class HishoSettingTab extends PluginSettingTab {
     private readonly host: SettingsHost,
     private readonly i18n: I18n,
     private readonly monitor: ConnectionMonitor,
+    /** The registered vault's id (semantic search's progress is per vault). */
+    private readonly vault: () => string | undefined,
   ) {
     super(app, plugin);
   }
@@ -83,6 +85,7 @@ export class HishoSettingTab extends PluginSettingTab {
     return mountLibrarianSection(el, {
       monitor: this.monitor,
       i18n: this.i18n,
+      vault: this.vault,
       onAssistantsChanged: (listener) => {
         this.assistantListeners.add(listener);
         return () => this.assistantListeners.delete(listener);

@@ -165,6 +165,20 @@ describe.each(testDatabaseTargets())('the librarian client against the daemon on
     expect(missing.reason).toMatchObject({ code: 'http-error', status: 404 });
   });
 
+  it('reads semantic search’s progress for the vault named, also when several vaults are registered', async () => {
+    const other = await tempVault({ 'Other.md': 'another vault' });
+    try {
+      await registerVaultRow(database.db, other.root);
+      const status = await api.embeddings(vaultId);
+      expect(status).toMatchObject({ enabled: false, notes: Object.keys(FILES).length, embeddedNotes: 0, chunks: 0 });
+      // Without the vault the daemon cannot tell which one is meant: the settings pass it (semantic-group.tsx).
+      const unnamed = await refusal(api.embeddings());
+      expect(unnamed.reason).toMatchObject({ code: 'http-error', status: 400 });
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('lists the templates of Obsidian’s folder (in the config folder named) until the vault’s own is set', async () => {
     const daily = { folder: 'Templates', folderExists: true, templates: [{ name: 'Daily', path: 'Templates/Daily.md', content: FILES['Templates/Daily.md'] }] };
     await vault.write('.vault-config/templates.json', JSON.stringify({ folder: 'Templates' }));

@@ -16,6 +16,8 @@ import { SemanticGroup } from './semantic-group';
 export interface LibrarianSectionProps {
   monitor: ConnectionMonitor;
   i18n: I18n;
+  /** The registered vault's id, for the daemon's `vault` parameter (undefined until registered). */
+  vault: () => string | undefined;
   /** Calls the listener when the assistants section changed the assistants; returns the unsubscribe function. */
   onAssistantsChanged: (listener: () => void) => () => void;
 }
@@ -29,7 +31,7 @@ export function mountLibrarianSection(el: HTMLElement, props: LibrarianSectionPr
 }
 
 /** The librarian's assistant and how it searches, as the daemon's librarian settings hold them; each change is saved at once. */
-function LibrarianSection({ monitor, i18n, onAssistantsChanged }: LibrarianSectionProps) {
+function LibrarianSection({ monitor, i18n, vault, onAssistantsChanged }: LibrarianSectionProps) {
   const t = useLanguage(i18n);
   const connected = useConnection(monitor).state === 'connected';
   const [data, setData] = useState<Data>({ state: 'loading' });
@@ -126,7 +128,7 @@ function LibrarianSection({ monitor, i18n, onAssistantsChanged }: LibrarianSecti
       {text('length', { type: 'number', min: 200, max: 4000, step: 100 })}
       {text('specialization', { type: 'text' })}
       {text('categories', { rows: 4 }, true)}
-      <SemanticGroup monitor={monitor} t={t} settings={settings} assistants={assistants} save={save} />
+      <SemanticGroup monitor={monitor} t={t} vault={vault} settings={settings} assistants={assistants} save={save} />
       {failure && (
         <p class="hisho-error" role="alert">
           {failure}

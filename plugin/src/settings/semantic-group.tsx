@@ -14,13 +14,15 @@ export const EMBEDDING_STATUS_MS = 5_000;
 export interface SemanticGroupProps {
   monitor: ConnectionMonitor;
   t: Translate;
+  /** The registered vault's id: with several vaults registered, the progress is this vault's. */
+  vault: () => string | undefined;
   settings: LibrarianSettingsView;
   assistants: AssistantView[];
   save: (patch: LibrarianSettingsPatch) => Promise<void>;
 }
 
 /** Semantic search's switch, assistant and model, and the background embedding's progress, skipped sections and last error. */
-export function SemanticGroup({ monitor, t, settings, assistants, save }: SemanticGroupProps) {
+export function SemanticGroup({ monitor, t, vault, settings, assistants, save }: SemanticGroupProps) {
   const semantic = settings.semantic;
   const [model, setModel] = useState<string | null>(null);
   const [status, setStatus] = useState<EmbeddingStatusView | null>(null);
@@ -33,7 +35,7 @@ export function SemanticGroup({ monitor, t, settings, assistants, save }: Semant
     let live = true;
     const read = () =>
       daemonClient(monitor)
-        .then((client) => new LibrarianApi(client).embeddings())
+        .then((client) => new LibrarianApi(client).embeddings(vault()))
         // No progress line rather than an error: the settings above already say when the daemon is away.
         .then((s) => live && setStatus(s), () => live && setStatus(null));
     void read();
@@ -42,7 +44,7 @@ export function SemanticGroup({ monitor, t, settings, assistants, save }: Semant
       live = false;
       window.clearInterval(timer);
     };
-  }, [monitor, semantic.enabled, semantic.assistantId, semantic.model]);
+  }, [monitor, vault, semantic.enabled, semantic.assistantId, semantic.model]);
 
   const progress = status && embeddingProgress(status, t);
   const skipped = status && embeddingSkipped(status, t);
