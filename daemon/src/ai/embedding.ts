@@ -85,14 +85,21 @@ export function embeddingModelId(config: EmbeddingConfig): string {
  *   found, not loaded, not an embedding model), which is about the settings.
  * - undefined: everything else stays what it was — a wrong key (401), a wrong model name (400 or
  *   404 from a model never seen working), a rate limit, a 5xx, a timeout, a malformed answer.
+ *   One 5xx is the exception: llama.cpp's server answers an input longer than its batch with a 500
+ *   "input is too large to process" (a Japanese section of 1,600 characters passes its default
+ *   512-token batch); retried as the server's trouble it would hold the vault's embedding forever.
  */
 export type InputRefusal = 'too_long' | 'unclear';
 
 const TOO_LONG = /context (?:length|size|window)|too many tokens|token limit|too (?:long|large)|input length|exceeds?\b[^.]{0,60}\b(?:tokens?|length|context|limit|size)\b|(?:less|fewer) than \d+ tokens|\bmax(?:imum)?\b[^.]{0,30}\btokens?\b/i;
 const ABOUT_THE_MODEL = /\bmodels?\b[^.]{0,80}\b(?:not found|does ?n[o']t exist|not exist|unknown|invalid|not loaded|no such|not an? embedding|does ?n[o']t support)|\b(?:unknown|invalid|no such|no)\b[^.]{0,20}\bmodels?\b/i;
 
+/** A 5xx that names the input as too big (llama.cpp), not the server's own trouble. */
+const SERVER_TOO_LARGE = /input (?:is )?too (?:large|long)|too many tokens|exceeds? the (?:available )?context/i;
+
 export function inputRefusal(e: AiError, modelWorks: boolean): InputRefusal | undefined {
   const w = e.words;
+  if (w.kind === 'provider_error') return SERVER_TOO_LARGE.test(e.detail.cause ?? '') ? 'too_long' : undefined;
   if (w.kind !== 'bad_request') return undefined;
   if (w.status === 413) return 'too_long';
   if (w.status !== 400 && w.status !== 422) return undefined;

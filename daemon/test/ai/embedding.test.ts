@@ -198,6 +198,8 @@ describe('which refusals are about the texts (a local server over the OpenAI-com
       // a proxy refusing the body, without a word
       { status: 413, raw: '<html>Request Entity Too Large</html>' },
       { status: 422, json: { detail: 'input too long' } },
+      // llama.cpp's server, an input longer than its batch: a 500 that names the input
+      { status: 500, json: { error: { code: 500, message: 'input is too large to process. increase the physical batch size', type: 'server_error' } } },
     ] as const;
     for (const reply of tooLong) expect(await refused(reply as Reply), JSON.stringify(reply)).toMatchObject({ fresh: 'too_long', known: 'too_long' });
   });
@@ -217,13 +219,13 @@ describe('which refusals are about the texts (a local server over the OpenAI-com
     }
   });
 
-  it('a wrong key, a 404, a rate limit and a 5xx are never about the texts', async () => {
+  it('a wrong key, a 404, a rate limit and a 5xx of the server\'s own are never about the texts', async () => {
     const replies: Reply[] = [
       { status: 401, json: openaiWire.error('Incorrect API key provided') },
       { status: 404, json: openaiWire.error('model "bge-x" not found, try pulling it first') },
       { status: 429, json: openaiWire.error('Too many tokens per minute', 'rate_limit_exceeded') },
-      // llama.cpp says so of an input longer than its batch, but a 5xx is retried as the server's trouble
-      { status: 500, json: { error: { code: 500, message: 'input is too large to process. increase the physical batch size', type: 'server_error' } } },
+      { status: 500, json: { error: { code: 500, message: 'CUDA error: out of memory', type: 'server_error' } } },
+      { status: 503, json: { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } } },
     ];
     for (const reply of replies) expect(await refused(reply), JSON.stringify(reply)).toMatchObject({ fresh: undefined, known: undefined });
   });

@@ -79,6 +79,15 @@ describe('a batch the model partly refuses', () => {
     expect(r.refusals[0]?.detail.status).toBe(413);
   });
 
+  it('llama.cpp’s 500 "input is too large to process" is about the input: the section is embedded shortened', async () => {
+    const llamaCpp: Reply = { status: 500, json: { error: { code: 500, message: 'input is too large to process. increase the physical batch size', type: 'server_error' } } };
+    server.script(...calls(4, (t) => t.length > 200, llamaCpp));
+    const r = await embed(['short', 'z'.repeat(400)], true);
+    expect(seen.map((list) => list.map((t) => t.length))).toEqual([[5, 400], [5], [400], [200]]);
+    expect(r.vectors.map((v) => v?.[0])).toEqual([5, 200]);
+    expect(r.shortenedTo).toEqual([undefined, 200]);
+  });
+
   it('a lone text refused even at a quarter by a model never seen working is not skipped: its error stops the run', async () => {
     server.script(...calls(3, (t) => t.length > 200, tooLong));
     const e = await embed(['z'.repeat(1_000)], false).catch((x: unknown) => x);
