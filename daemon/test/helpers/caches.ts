@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { expect } from 'vitest';
 import { openCache } from '../../src/cache/index';
 import { escapeGlob } from '../../src/cache/semantics';
 import type { CacheKind, CacheStore } from '../../src/cache/store';
+import { eventually } from './poll';
 
 export type DisposableCache = CacheStore & {
   /** Closes the store and deletes every key of its namespace. */
@@ -53,18 +53,8 @@ export async function deleteNamespace(url: string, namespace: string): Promise<v
   }
 }
 
-/** Asserts that `check` becomes true, polling it; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await check();
-    if (ok || Date.now() > deadline) {
-      expect(ok, `timed out after ${timeoutMs} ms waiting for ${what}`).toBe(true);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** `eventually` with the cache tests' order of arguments and their shorter wait and poll. */
+export const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> => eventually(check, what, timeoutMs, 20);
 
 function withDispose(store: CacheStore, namespace: string, cleanup: () => Promise<void>): DisposableCache {
   return Object.assign(store, {

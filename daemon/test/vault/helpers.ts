@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
-import { expect } from 'vitest';
 import type { Db } from '../../src/db/database';
 import { noteLinks, notes, obsidianIntegrationSettings, vaultIndexErrors } from '../../src/db/schema';
 import { VaultIndexer } from '../../src/vault/indexer';
@@ -92,15 +91,4 @@ export async function errorRows(db: Db, vaultId: number) {
     .orderBy(asc(vaultIndexErrors.path));
 }
 
-/** Asserts that `check` becomes true, polling it (no fixed sleeps in assertions); fails after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    const ok = await check();
-    if (ok || Date.now() - start > timeoutMs) {
-      expect(ok, `timed out waiting for: ${what}`).toBe(true);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../helpers/poll';
